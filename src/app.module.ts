@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './infrastructure/database/database.module';
+import { HealthModule } from './infrastructure/health/health.module';
+import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter';
+import { MetricsModule } from './infrastructure/metrics/metrics.module';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { QueryModule } from './query/query.module';
+import { TenancyModule } from './tenancy/tenancy.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config.database),
+        MetricsModule,
+        HealthModule,
+        TenancyModule,
+        IngestionModule,
+        QueryModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+    };
+  }
+}

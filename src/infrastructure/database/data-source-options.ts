@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../../config/app-config';
+import { ApiTokenEntity } from '../../tenancy/api-token.entity';
+import { ProjectEntity } from '../../tenancy/project.entity';
+import { AuditEventEntity } from '../../ingestion/audit-event.entity';
+import { InitialSchemaPostgres1764000000000 } from './migrations/postgres/1764000000000-initial-schema';
+import { InitialSchemaSqlite1764000000000 } from './migrations/sqlite/1764000000000-initial-schema';
+
+export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity];
+
+/** Migrations are listed, not globbed, so the same list works from ts-jest and from dist/. */
+export const MIGRATIONS = {
+  sqlite: [InitialSchemaSqlite1764000000000],
+  postgres: [InitialSchemaPostgres1764000000000],
+} as const;
+
+/** The TypeORM options for a database URL; shared by the service and by ormconfig.ts. */
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: [...MIGRATIONS[database.type]],
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+  if (database.type === 'sqlite') {
+    mkdirSync(dirname(database.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: database.path,
+      // A commit is acknowledged only once it is on disk: WAL with synchronous=FULL fsyncs every commit.
+      prepareDatabase: (db: Database.Database) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('busy_timeout = 5000');
+      },
+      statementCacheSize: 200,
+    };
+  }
+  return {
+    ...common,
+    type: 'postgres',
+    url: database.url,
+    extra: { max: 10, connectionTimeoutMillis: 5000, application_name: 'audit-log-service' },
+  };
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, HttpStatus, OnModuleInit, Res } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ReadinessCheck, ReadinessIndicator } from './readiness-check';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController implements OnModuleInit {
+  private checks: ReadinessCheck[] = [];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    this.checks = this.discovery.getProviders({ metadataKey: ReadinessIndicator.KEY }).map((w) => w.instance as ReadinessCheck);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process is serving' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database (and the directory, when configured) answer' })
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    const results = await Promise.all(
+      this.checks.map(async (c) => {
+        const timeout = new Promise<{ ok: false; detail: string }>((resolve) =>
+          setTimeout(() => resolve({ ok: false, detail: 'timed out' }), CHECK_TIMEOUT_MS).unref(),
+        );
+        return [c.name, await Promise.race([c.check(), timeout])] as const;
+      }),
+    );
+    const ok = results.every(([, r]) => r.ok);
+    reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+  }
+}

@@ -1,0 +1,14 @@
+import { DiscoveryService } from '@nestjs/core';
+
+export interface ReadinessResult {
+  ok: boolean;
+  detail?: string;
+}
+
+/** A dependency `/health/ready` reports on; modules contribute one by providing a decorated class. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<ReadinessResult>;
+}
+
+export const ReadinessIndicator = DiscoveryService.createDecorator<void>();

@@ -1,0 +1,63 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../../config/app-config';
+import { InvalidInputException } from './api-error';
+import { requestContext } from './request-context';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Fastify settings that follow from the configuration. */
+export function fastifyOptions(config: AppConfig): FastifyServerOptions {
+  return {
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // A caller's X-Request-Id is kept when it is sane, so its logs and ours line up.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Stop accepting on close, finish in-flight requests, drop idle keep-alive connections.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    logger: false,
+  };
+}
+
+/** Hooks, OpenAPI and shutdown behaviour shared by the service and the tests that boot it. */
+export function configureApp(app: NestFastifyApplication, logger: LoggerService & { isEnabled?(level: string): boolean }): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's JSON parser (with prototype-poisoning protection), but its errors name the field.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (!error) return done(null, value);
+      const empty = (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
+      const message = empty ? 'body must not be empty' : `body is not valid JSON (${error.message})`;
+      done(new InvalidInputException([{ field: 'body', rule: empty ? 'isNotEmpty' : 'isJson', message }]), undefined);
+    });
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: String(request.id) }, done);
+  });
+  if (logger.isEnabled?.('debug')) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      logger.debug?.({ msg: 'request', method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'Http');
+      done();
+    });
+  }
+  const document = SwaggerModule.createDocument(
+    app as unknown as INestApplication,
+    new DocumentBuilder()
+      .setTitle('Audit log service')
+      .setDescription('Replicated Audit API and Retraced-compatible ingestion; every actor resolved to the directory GUID.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app as unknown as INestApplication, document, { jsonDocumentUrl: 'docs-json' });
+}

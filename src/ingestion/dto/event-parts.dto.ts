@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class ActorDto {
+  @ApiProperty({ description: 'Who acted: a directory GUID, username, email, UPN or DN', example: 'jdoe' })
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @IsString()
+  id: string;
+
+  @ApiPropertyOptional({ example: 'John Doe' })
+  @IsOptional()
+  @MaxLength(1024)
+  @IsString()
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @MaxLength(2048)
+  @IsString()
+  href?: string;
+}
+
+export class TargetDto {
+  @ApiProperty({ example: 'doc-42' })
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @IsString()
+  id: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @MaxLength(1024)
+  @IsString()
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'document' })
+  @IsOptional()
+  @MaxLength(256)
+  @IsString()
+  type?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @MaxLength(2048)
+  @IsString()
+  href?: string;
+}
+
+export class GroupDto {
+  @ApiProperty({ description: 'The end customer (tenant) inside the project', example: 'acme' })
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @IsString()
+  id: string;
+
+  @ApiPropertyOptional({ example: 'Acme Corp' })
+  @IsOptional()
+  @MaxLength(1024)
+  @IsString()
+  name?: string;
+}
