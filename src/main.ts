@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
-import { configureApp, fastifyOptions } from './infrastructure/http/http-server';
+import { closeListener, configureApp, fastifyOptions } from './infrastructure/http/http-server';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 
 /** How long a shutdown may take to drain in-flight writes before the process gives up. */
@@ -32,7 +32,8 @@ async function bootstrap(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     // Close the listener first so in-flight requests finish against a live writer and database.
-    await app.getHttpAdapter().getInstance().close();
+    await closeListener(app);
+    logger.log({ msg: 'listener closed, in-flight requests answered' }, 'Main');
     await app.close();
     logger.log({ msg: 'stopped' }, 'Main');
     process.exit(0);

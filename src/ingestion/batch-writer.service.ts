@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { requestContext } from '../infrastructure/http/request-context';
 import { IngestionMetrics } from './ingestion.metrics';
 import type { CompleteAuditEvent } from './audit-event';
 import { AUDIT_EVENT_STORE, AuditEventStore, UnknownProjectError } from './event-store/audit-event-store';
@@ -56,16 +57,19 @@ export class BatchWriter implements BeforeApplicationShutdown {
 
   private schedule(): void {
     if (this.running) return; // the running loop takes the queue when its transaction ends
-    if (this.queuedEvents >= this.config.batch.maxSize || this.config.batch.maxWaitMs === 0) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.running = this.run();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
+    // The loop serves many requests, so it runs outside the submitting request's log context.
+    requestContext.exit(() => {
+      if (this.queuedEvents >= this.config.batch.maxSize || this.config.batch.maxWaitMs === 0) {
+        clearTimeout(this.timer);
         this.timer = undefined;
-        if (!this.running) this.running = this.run();
-      }, this.config.batch.maxWaitMs);
-    }
+        this.running = this.run();
+      } else if (!this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          if (!this.running) this.running = this.run();
+        }, this.config.batch.maxWaitMs);
+      }
+    });
   }
 
   private async run(): Promise<void> {
@@ -120,6 +124,6 @@ function isConnectionError(error: unknown): boolean {
   return candidates.some((candidate) => {
     const code = (candidate as { code?: unknown })?.code;
     if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true;
-    return /Connection terminated|connection timeout|not queryable|Client has encountered a connection error/i.test(String((candidate as Error)?.message ?? ''));
+    return /Connection terminated|connection timeout|not queryable|Client has encountered a connection error|not currently accepting connections|too many clients/i.test(String((candidate as Error)?.message ?? ''));
   });
 }

@@ -37,7 +37,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       prepareDatabase: (db: Database.Database) => {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
-        db.pragma('busy_timeout = 5000');
+        // better-sqlite3 blocks the event loop while it waits for a lock, so keep the wait short.
+        db.pragma('busy_timeout = 2000');
       },
       statementCacheSize: 200,
     };

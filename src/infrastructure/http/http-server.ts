@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 import { InvalidInputException } from './api-error';
 import { requestContext } from './request-context';
@@ -26,6 +27,23 @@ export function fastifyOptions(config: AppConfig): FastifyServerOptions {
   };
 }
 
+const draining = new WeakSet<object>();
+
+/**
+ * Stops accepting connections, lets in-flight requests finish (their events are committed by the
+ * still-running writer), and closes keep-alive connections as they fall idle.
+ */
+export async function closeListener(app: NestFastifyApplication): Promise<void> {
+  draining.add(app);
+  const server = app.getHttpServer() as Server;
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  try {
+    await app.getHttpAdapter().getInstance().close();
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
 /** Hooks, OpenAPI and shutdown behaviour shared by the service and the tests that boot it. */
 export function configureApp(app: NestFastifyApplication, logger: LoggerService & { isEnabled?(level: string): boolean }): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -42,6 +60,8 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // While draining, every answer ends its keep-alive connection so the listener can close.
+    if (draining.has(app)) reply.header('connection', 'close');
     requestContext.run({ requestId: String(request.id) }, done);
   });
   if (logger.isEnabled?.('debug')) {
