@@ -1,6 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { requestContext } from '../infrastructure/http/request-context';
 import { IngestionMetrics } from './ingestion.metrics';
 import type { CompleteAuditEvent } from './audit-event';
 import { AUDIT_EVENT_STORE, AuditEventStore, UnknownProjectError } from './event-store/audit-event-store';
@@ -22,7 +21,7 @@ export class BatchWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(BatchWriter.name);
   private queue: PendingUnit[] = [];
   private queuedEvents = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private waiting: { timer?: NodeJS.Timeout; immediate?: NodeJS.Immediate } | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -49,27 +48,30 @@ export class BatchWriter implements BeforeApplicationShutdown {
   }
 
   async drain(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelWait();
     if (!this.running && this.queue.length > 0) this.running = this.run();
     while (this.running) await this.running;
   }
 
   private schedule(): void {
     if (this.running) return; // the running loop takes the queue when its transaction ends
-    // The loop serves many requests, so it runs outside the submitting request's log context.
-    requestContext.exit(() => {
-      if (this.queuedEvents >= this.config.batch.maxSize || this.config.batch.maxWaitMs === 0) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.running = this.run();
-      } else if (!this.timer) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          if (!this.running) this.running = this.run();
-        }, this.config.batch.maxWaitMs);
-      }
-    });
+    if (this.queuedEvents >= this.config.batch.maxSize) {
+      this.cancelWait();
+      this.running = this.run();
+    } else if (!this.waiting) {
+      // Wait for companions: until the end of this I/O phase (0), or a few milliseconds.
+      const start = () => {
+        this.waiting = undefined;
+        if (!this.running) this.running = this.run();
+      };
+      this.waiting = this.config.batch.maxWaitMs === 0 ? { immediate: setImmediate(start) } : { timer: setTimeout(start, this.config.batch.maxWaitMs) };
+    }
+  }
+
+  private cancelWait(): void {
+    if (this.waiting?.timer) clearTimeout(this.waiting.timer);
+    if (this.waiting?.immediate) clearImmediate(this.waiting.immediate);
+    this.waiting = undefined;
   }
 
   private async run(): Promise<void> {
@@ -78,6 +80,12 @@ export class BatchWriter implements BeforeApplicationShutdown {
     } finally {
       this.running = undefined;
     }
+  }
+
+  private countAccepted(events: CompleteAuditEvent[]): void {
+    const byApi = new Map<string, number>();
+    for (const event of events) byApi.set(event.sourceApi, (byApi.get(event.sourceApi) ?? 0) + 1);
+    for (const [api, count] of byApi) this.metrics.accepted.inc({ api }, count);
   }
 
   /** The oldest units up to the batch size; a unit is never split. */
@@ -99,7 +107,7 @@ export class BatchWriter implements BeforeApplicationShutdown {
       await this.store.commit(events);
       stopTimer();
       this.metrics.batchSize.observe(events.length);
-      for (const event of events) this.metrics.accepted.inc({ api: event.sourceApi });
+      this.countAccepted(events);
       for (const unit of units) unit.resolve();
     } catch (error) {
       if (units.length > 1 && !isConnectionError(error)) {

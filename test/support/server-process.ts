@@ -1,8 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** The repository root, whether this file runs from test/support (ts-jest) or dist/test/support (bench). */
+const ROOT = [join(__dirname, '..', '..'), join(__dirname, '..', '..', '..')].find((dir) => existsSync(join(dir, 'package.json')))!;
+const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {

@@ -38,9 +38,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     body.request_id = String(request.id);
     if (body.statusCode >= 500) {
-      this.logger.error({ msg: 'request failed', status: body.statusCode, method: request.method, url: request.url, error: describe(exception) });
+      this.logger.error({ msg: 'request failed', request_id: body.request_id, status: body.statusCode, method: request.method, url: request.url, error: describe(exception) });
     } else {
-      this.logger.debug({ msg: 'request refused', status: body.statusCode, method: request.method, url: request.url, errors: body.errors ?? body.message });
+      this.logger.debug({ msg: 'request refused', request_id: body.request_id, status: body.statusCode, method: request.method, url: request.url, errors: body.errors ?? body.message });
     }
     this.refused.inc({ route: request.routeOptions?.url ?? 'unmatched', status: String(body.statusCode) });
     if (exception instanceof UnavailableException) reply.header('retry-after', String(exception.retryAfterSeconds));

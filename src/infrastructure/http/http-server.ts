@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 import { InvalidInputException } from './api-error';
-import { requestContext } from './request-context';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -62,11 +61,11 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
     reply.header('x-request-id', request.id);
     // While draining, every answer ends its keep-alive connection so the listener can close.
     if (draining.has(app)) reply.header('connection', 'close');
-    requestContext.run({ requestId: String(request.id) }, done);
+    done();
   });
   if (logger.isEnabled?.('debug')) {
     fastify.addHook('onResponse', (request, reply, done) => {
-      logger.debug?.({ msg: 'request', method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'Http');
+      logger.debug?.({ msg: 'request', request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'Http');
       done();
     });
   }

@@ -14,14 +14,14 @@ export function validateBody<T extends object>(dto: Constructor<T>, body: unknow
       { field: prefix ? prefix.replace(/\.$/, '') : 'body', rule: 'isObject', message: `${prefix ? prefix.replace(/\.$/, '') : 'body'} must be a JSON object` },
     ]);
   }
-  const errors = fieldErrors(dto, body as object, prefix);
+  const instance = plainToInstance(dto, body);
+  const errors = fieldErrors(instance, prefix);
   if (errors.length > 0) throw new InvalidInputException(errors);
-  return plainToInstance(dto, body);
+  return instance;
 }
 
-/** The field errors of one object, or none. */
-export function fieldErrors<T extends object>(dto: Constructor<T>, body: object, prefix = ''): FieldError[] {
-  const instance = plainToInstance(dto, body);
+/** The field errors of one DTO instance, or none. */
+export function fieldErrors(instance: object, prefix = ''): FieldError[] {
   const errors = validateSync(instance, {
     whitelist: true,
     forbidNonWhitelisted: true,

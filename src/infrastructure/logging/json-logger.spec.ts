@@ -1,4 +1,3 @@
-import { requestContext } from '../http/request-context';
 import { JsonLogger } from './json-logger';
 
 describe('JsonLogger', () => {
@@ -7,9 +6,9 @@ describe('JsonLogger', () => {
     return { lines, logger: new JsonLogger(level, (line) => lines.push(JSON.parse(line))) };
   };
 
-  it('writes one JSON object per line with level, context and the request id', () => {
+  it('writes one JSON object per line with level, context and the fields given', () => {
     const { lines, logger } = capture();
-    requestContext.run({ requestId: 'req-1' }, () => logger.log({ msg: 'hello', n: 1 }, 'Ctx'));
+    logger.log({ msg: 'hello', n: 1, request_id: 'req-1' }, 'Ctx');
     expect(lines).toEqual([expect.objectContaining({ level: 'info', context: 'Ctx', msg: 'hello', n: 1, request_id: 'req-1' })]);
   });
 

@@ -1,13 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import type { LogLevel } from '../../config/app-config';
-import { requestContext } from '../http/request-context';
 
 const SEVERITY: Record<LogLevel, number> = { fatal: 60, error: 50, warn: 40, info: 30, debug: 20, trace: 10 };
 const SECRET_KEYS = /authorization|password|token|secret|cookie/i;
 
 /**
- * The service's one logger: one JSON object per line on stdout, with the request id of the
- * request being handled. Values under keys that look like secrets are masked.
+ * The service's one logger: one JSON object per line on stdout. Request-scoped lines carry a
+ * `request_id` field passed by the caller (AsyncLocalStorage would cost every promise a hook on
+ * Node 20). Values under keys that look like secrets are masked.
  */
 export class JsonLogger implements LoggerService {
   private readonly threshold: number;
@@ -48,8 +48,6 @@ export class JsonLogger implements LoggerService {
     const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     const stack = level === 'error' && rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, context };
-    const requestId = requestContext.getStore()?.requestId;
-    if (requestId) entry.request_id = requestId;
     if (message instanceof Error) {
       entry.msg = message.message;
       entry.stack = message.stack;

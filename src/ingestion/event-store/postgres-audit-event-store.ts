@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow } from './audit-event-store';
@@ -12,44 +13,57 @@ const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
   actor_email: 'text', actor_dn: 'text', identity_status: 'varchar',
 };
 
-/**
- * PostgreSQL: one INSERT ... SELECT FROM unnest(array per column), so a batch of any size is a
- * single statement with a fixed number of parameters (cheap to parse, no parameter limit).
- */
-export class PostgresAuditEventStore implements AuditEventStore {
-  private readonly insertSql = `INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}) SELECT * FROM unnest(${EVENT_COLUMNS.map(
-    (column, i) => `$${i + 1}::${COLUMN_TYPES[column]}[]`,
-  ).join(', ')})`;
+const VALUE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'seq');
 
-  constructor(private readonly dataSource: DataSource) {}
+/**
+ * PostgreSQL: a batch is ONE statement, so it is atomic without BEGIN/COMMIT and costs one round
+ * trip (under load every extra round trip waits behind HTTP work on the event loop). It advances
+ * each project's sequence and inserts all rows from one array per column (fixed parameter count).
+ * A row of an unknown project gets a NULL seq and fails the whole statement.
+ */
+const INSERT_BATCH = `
+WITH input AS (
+  SELECT * FROM unnest(${VALUE_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
+    WITH ORDINALITY AS u(${VALUE_COLUMNS.join(', ')}, ord)
+),
+numbered AS (
+  SELECT input.*, row_number() OVER (PARTITION BY project_id ORDER BY ord) AS rn, count(*) OVER (PARTITION BY project_id) AS n FROM input
+),
+bumped AS (
+  UPDATE projects p SET last_seq = p.last_seq + c.n
+  FROM (SELECT project_id, count(*) AS n FROM input GROUP BY project_id) c
+  WHERE p.id = c.project_id
+  RETURNING p.id, p.last_seq
+)
+INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')})
+SELECT ${EVENT_COLUMNS.map((c) => (c === 'seq' ? 'b.last_seq - numbered.n + numbered.rn' : `numbered.${c}`)).join(', ')}
+FROM numbered LEFT JOIN bumped b ON b.id = numbered.project_id
+ORDER BY numbered.ord`;
+
+export class PostgresAuditEventStore implements AuditEventStore {
+  private readonly pool: Pool;
+
+  constructor(dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   async commit(events: CompleteAuditEvent[]): Promise<void> {
-    const runner = this.dataSource.createQueryRunner('master');
+    const columns: unknown[][] = VALUE_COLUMNS.map(() => new Array(events.length));
+    const seqIndex = EVENT_COLUMNS.indexOf('seq');
+    events.forEach((event, row) => {
+      const values = eventRow(event, 0);
+      values.splice(seqIndex, 1);
+      values.forEach((value, column) => (columns[column][row] = value));
+    });
     try {
-      await runner.startTransaction();
-      const next = new Map<string, number>();
-      for (const [projectId, count] of countByProject(events)) {
-        const rows = (await runner.query('UPDATE projects SET last_seq = last_seq + $1 WHERE id = $2 RETURNING last_seq', [
-          count,
-          projectId,
-        ])) as [{ last_seq: string }[], number];
-        const lastSeq = rows[0][0]?.last_seq;
-        if (lastSeq === undefined) throw new UnknownProjectError(projectId);
-        next.set(projectId, Number(lastSeq) - count + 1);
-      }
-      const columns: unknown[][] = EVENT_COLUMNS.map(() => new Array(events.length));
-      events.forEach((event, row) => {
-        const seq = next.get(event.projectId)!;
-        next.set(event.projectId, seq + 1);
-        eventRow(event, seq).forEach((value, column) => (columns[column][row] = value));
-      });
-      await runner.query(this.insertSql, columns);
-      await runner.commitTransaction();
+      await this.pool.query({ name: 'audit_insert_batch', text: INSERT_BATCH, values: columns });
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if ((error as { code?: string }).code === '23502' || (error as { code?: string }).code === '23503') {
+        const known = await this.pool.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1)', [[...countByProject(events).keys()]]);
+        const missing = [...countByProject(events).keys()].find((id) => !known.rows.some((row) => row.id === id));
+        if (missing) throw new UnknownProjectError(missing);
+      }
       throw error;
-    } finally {
-      await runner.release();
     }
   }
 }

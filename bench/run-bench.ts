@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: drives the built service over HTTP, as clients do, on SQLite and on PostgreSQL,
+ * and writes bench/results.json plus the table between the bench markers in README.md.
+ * Numbers are measured on whatever machine runs it; nothing here asserts a target.
+ */
+import autocannon from 'autocannon';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { DIALECTS, Dialect, createTestDatabase } from '../test/support/databases';
+import { ServerProcess } from '../test/support/server-process';
+
+const ROOT = join(__dirname, '..', '..');
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+const SEED_JSON_EXAMPLE = JSON.stringify({
+  name: 'user.login',
+  description: 'john@example.com logged in successfully',
+  title: 'User Login Success',
+  action: 'user.login.success',
+  ip_address: '192.30.252.12',
+});
+
+interface Options {
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  dialects: Dialect[];
+}
+
+interface Result {
+  scenario: string;
+  dialect: Dialect;
+  connections: number;
+  duration_s: number;
+  events_per_s: number;
+  requests_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  peak_rss_mib: number;
+  non_2xx: number;
+  errors: number;
+  committed_events: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  return {
+    durationS: Number(get('duration') ?? 15),
+    warmupS: Number(get('warmup') ?? 3),
+    connections: Number(get('connections') ?? 50),
+    dialects: (get('dialects')?.split(',') as Dialect[] | undefined) ?? DIALECTS,
+  };
+}
+
+/** Peak resident set size of a process so far (VmHWM), in MiB. */
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+async function acceptedTotal(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+  return [...text.matchAll(/^audit_events_accepted_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+function load(url: string, body: string, connections: number, durationS: number): Promise<autocannon.Result> {
+  return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: durationS });
+}
+
+async function auditApiSingleEvent(dialect: Dialect, options: Options): Promise<Result> {
+  const db = await createTestDatabase(dialect);
+  const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' });
+  try {
+    const url = `${server.baseUrl}/audit/v1/event`;
+    await load(url, SEED_JSON_EXAMPLE, options.connections, options.warmupS);
+    const before = await acceptedTotal(server);
+    const result = await load(url, SEED_JSON_EXAMPLE, options.connections, options.durationS);
+    const committed = (await acceptedTotal(server)) - before;
+    return {
+      scenario: 'audit-api single event (seed JSON example)',
+      dialect,
+      connections: options.connections,
+      duration_s: options.durationS,
+      events_per_s: Math.round(result['2xx'] / options.durationS),
+      requests_per_s: Math.round(result.requests.average),
+      p50_ms: result.latency.p50,
+      p99_ms: result.latency.p99,
+      peak_rss_mib: peakRssMiB(server.pid!),
+      non_2xx: result.non2xx,
+      errors: result.errors,
+      committed_events: committed,
+    };
+  } finally {
+    await server.stop();
+    await db.drop();
+  }
+}
+
+function table(results: Result[]): string {
+  const rows = results.map(
+    (r) => `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${r.p50_ms} | ${r.p99_ms} | ${r.peak_rss_mib} | ${r.non_2xx + r.errors} |`,
+  );
+  return ['| scenario | database | events/s | p50 ms | p99 ms | peak RSS MiB | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const results: Result[] = [];
+  for (const dialect of options.dialects) {
+    process.stdout.write(`audit-api on ${dialect}: ${options.durationS} s, ${options.connections} connections...\n`);
+    const result = await auditApiSingleEvent(dialect, options);
+    process.stdout.write(`  ${result.events_per_s} events/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, peak RSS ${result.peak_rss_mib} MiB\n`);
+    results.push(result);
+  }
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
+    load_generator: 'autocannon on the same machine',
+    results,
+  };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  const readmePath = join(ROOT, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+  if (marked.test(readme)) {
+    const stamp = `Measured ${report.date.slice(0, 10)} on ${report.machine.cpus} cores (${report.machine.cpu_model}), Node ${report.machine.node}, load generator on the same machine.`;
+    writeFileSync(readmePath, readme.replace(marked, `<!-- bench:start -->\n${stamp}\n\n${table(results)}\n<!-- bench:end -->`));
+  }
+  process.stdout.write(`\n${table(results)}\n\nwrote bench/results.json\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
