@@ -8,6 +8,7 @@ import { StorageUnavailableError } from './storage-unavailable.error';
 
 /** An in-memory store whose commits can be held open and made to fail, to observe grouping. */
 class FakeStore implements AuditEventStore {
+  maxConcurrentCommits = 1;
   batches: string[][] = [];
   failWhen: (ids: string[]) => Error | undefined = () => undefined;
   gate: Promise<void> = Promise.resolve();
@@ -100,6 +101,22 @@ describe('BatchWriter (group commit)', () => {
     const results = await Promise.allSettled([w.submit([event('a')]), w.submit([event('b')])]);
     expect(results.every((r) => r.status === 'rejected' && r.reason instanceof StorageUnavailableError)).toBe(true);
     expect(calls).toBe(1);
+  });
+
+  it('overlaps commits up to the store limit, each with what queued meanwhile', async () => {
+    const store = new FakeStore();
+    store.maxConcurrentCommits = 2;
+    let open!: () => void;
+    store.gate = new Promise((r) => (open = r));
+    const w = writer(store, { maxSize: 100, maxWaitMs: 1 });
+    const first = w.submit([event('a')]);
+    await new Promise((r) => setTimeout(r, 10)); // 'a' is committing
+    const second = w.submit([event('b')]);
+    await new Promise((r) => setTimeout(r, 10)); // 'b' is committing alongside
+    const third = [w.submit([event('c')]), w.submit([event('d')])]; // both slots busy: these wait
+    open();
+    await Promise.all([first, second, ...third]);
+    expect(store.batches).toEqual([['a'], ['b'], ['c', 'd']]);
   });
 
   it('on shutdown commits what was accepted and refuses new submissions', async () => {

@@ -13,8 +13,10 @@ interface PendingUnit {
 }
 
 /**
- * Group commit: units submitted while a transaction is in flight, or within the short wait,
+ * Group commit: units submitted while transactions are in flight, or within the short wait,
  * go into the next transaction together. A unit's promise resolves only after its commit.
+ * Up to `store.maxConcurrentCommits` transactions overlap (PostgreSQL: 2, so one is prepared
+ * while the other commits; the per-project sequence row lock keeps commit order = sequence order).
  */
 @Injectable()
 export class BatchWriter implements BeforeApplicationShutdown {
@@ -22,7 +24,7 @@ export class BatchWriter implements BeforeApplicationShutdown {
   private queue: PendingUnit[] = [];
   private queuedEvents = 0;
   private waiting: { timer?: NodeJS.Timeout; immediate?: NodeJS.Immediate } | undefined;
-  private running: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -47,22 +49,25 @@ export class BatchWriter implements BeforeApplicationShutdown {
     await this.drain();
   }
 
+  /** Commits everything queued now, without waiting for companions. */
   async drain(): Promise<void> {
     this.cancelWait();
-    if (!this.running && this.queue.length > 0) this.running = this.run();
-    while (this.running) await this.running;
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      this.launch();
+      await Promise.race(this.inFlight);
+    }
   }
 
   private schedule(): void {
-    if (this.running) return; // the running loop takes the queue when its transaction ends
+    if (this.inFlight.size >= this.store.maxConcurrentCommits) return; // a finishing commit takes the queue
     if (this.queuedEvents >= this.config.batch.maxSize) {
       this.cancelWait();
-      this.running = this.run();
+      this.launch();
     } else if (!this.waiting) {
       // Wait for companions: until the end of this I/O phase (0), or a few milliseconds.
       const start = () => {
         this.waiting = undefined;
-        if (!this.running) this.running = this.run();
+        this.launch();
       };
       this.waiting = this.config.batch.maxWaitMs === 0 ? { immediate: setImmediate(start) } : { timer: setTimeout(start, this.config.batch.maxWaitMs) };
     }
@@ -74,12 +79,18 @@ export class BatchWriter implements BeforeApplicationShutdown {
     this.waiting = undefined;
   }
 
-  private async run(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.commit(this.take());
-    } finally {
-      this.running = undefined;
-    }
+  /** Starts a transaction for the oldest queued units, if a commit slot is free. */
+  private launch(): void {
+    if (this.queue.length === 0 || this.inFlight.size >= this.store.maxConcurrentCommits) return;
+    const commit: Promise<void> = this.commit(this.take()).finally(() => {
+      this.inFlight.delete(commit);
+      // What queued during the commit had its wait already: commit it now.
+      if (this.queue.length > 0) {
+        this.cancelWait();
+        this.launch();
+      }
+    });
+    this.inFlight.add(commit);
   }
 
   private countAccepted(events: CompleteAuditEvent[]): void {

@@ -9,11 +9,16 @@ import { InvalidInputException } from './api-error';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /** Fastify settings that follow from the configuration. */
 export function fastifyOptions(config: AppConfig): FastifyServerOptions {
   return {
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies nearest the server, as Express's `trust proxy` does.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // A caller's X-Request-Id is kept when it is sane, so its logs and ours line up.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

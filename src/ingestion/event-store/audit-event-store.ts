@@ -6,6 +6,8 @@ import type { CompleteAuditEvent } from '../audit-event';
  * The store assigns each event its per-project sequence number inside that transaction.
  */
 export interface AuditEventStore {
+  /** How many batches may be committing at once (1 for a synchronous, single-writer store). */
+  readonly maxConcurrentCommits: number;
   commit(events: CompleteAuditEvent[]): Promise<void>;
 }
 

@@ -41,6 +41,7 @@ FROM numbered LEFT JOIN bumped b ON b.id = numbered.project_id
 ORDER BY numbered.ord`;
 
 export class PostgresAuditEventStore implements AuditEventStore {
+  readonly maxConcurrentCommits = 2;
   private readonly pool: Pool;
 
   constructor(dataSource: DataSource) {

@@ -8,6 +8,7 @@ import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, ev
  * one transaction on the driver's own connection; nothing else can interleave with it.
  */
 export class SqliteAuditEventStore implements AuditEventStore {
+  readonly maxConcurrentCommits = 1;
   private readonly commitBatch: (events: CompleteAuditEvent[]) => void;
 
   constructor(dataSource: DataSource) {
