@@ -3,27 +3,30 @@ import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow } from './audit-event-store';
 
+/** SQL types of the columns as they arrive in the JSON rows. */
 const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
-  id: 'varchar', project_id: 'varchar', seq: 'bigint', source_api: 'varchar', action: 'text', crud: 'char',
+  id: 'varchar', project_id: 'varchar', seq: 'bigint', source_api: 'varchar', action: 'text', crud: 'text',
   name: 'text', title: 'text', description: 'text', group_id: 'text', group_name: 'text',
   actor_id: 'text', actor_name: 'text', actor_href: 'text', target_id: 'text', target_name: 'text',
   target_type: 'text', target_href: 'text', source_ip: 'varchar', is_failure: 'boolean', is_anonymous: 'boolean',
   fields: 'text', metadata: 'text', created_at: 'bigint', received_at: 'bigint', component: 'text',
-  version: 'text', external_id: 'text', hash: 'char', actor_guid: 'text', actor_username: 'text',
+  version: 'text', external_id: 'text', hash: 'text', actor_guid: 'text', actor_username: 'text',
   actor_email: 'text', actor_dn: 'text', identity_status: 'varchar',
 };
 
 const VALUE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'seq');
+const SEQ_INDEX = EVENT_COLUMNS.indexOf('seq');
 
 /**
  * PostgreSQL: a batch is ONE statement, so it is atomic without BEGIN/COMMIT and costs one round
  * trip (under load every extra round trip waits behind HTTP work on the event loop). It advances
- * each project's sequence and inserts all rows from one array per column (fixed parameter count).
+ * each project's sequence and inserts all rows from one JSON parameter: JSON.stringify is native and
+ * far cheaper than the driver's per-element array escaping, and the statement text never changes.
  * A row of an unknown project gets a NULL seq and fails the whole statement.
  */
 const INSERT_BATCH = `
 WITH input AS (
-  SELECT * FROM unnest(${VALUE_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ')}))
     WITH ORDINALITY AS u(${VALUE_COLUMNS.join(', ')}, ord)
 ),
 numbered AS (
@@ -49,15 +52,14 @@ export class PostgresAuditEventStore implements AuditEventStore {
   }
 
   async commit(events: CompleteAuditEvent[]): Promise<void> {
-    const columns: unknown[][] = VALUE_COLUMNS.map(() => new Array(events.length));
-    const seqIndex = EVENT_COLUMNS.indexOf('seq');
-    events.forEach((event, row) => {
+    const rows = events.map((event) => {
       const values = eventRow(event, 0);
-      values.splice(seqIndex, 1);
-      values.forEach((value, column) => (columns[column][row] = value));
+      const row: Record<string, unknown> = {};
+      VALUE_COLUMNS.forEach((column, i) => (row[column] = values[i < SEQ_INDEX ? i : i + 1]));
+      return row;
     });
     try {
-      await this.pool.query({ name: 'audit_insert_batch', text: INSERT_BATCH, values: columns });
+      await this.pool.query({ name: 'audit_insert_batch', text: INSERT_BATCH, values: [JSON.stringify(rows)] });
     } catch (error) {
       if ((error as { code?: string }).code === '23502' || (error as { code?: string }).code === '23503') {
         const known = await this.pool.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1)', [[...countByProject(events).keys()]]);

@@ -1,0 +1,563 @@
+/**
+ * Starts a real Samba Active Directory domain controller (Debian's samba
+ * 4.17) for end-to-end tests: realm CORP.EXAMPLE.COM, NetBIOS domain CORP,
+ * base DN DC=corp,DC=example,DC=com.
+ *
+ * Constraints worth knowing:
+ * - Root only: samba binds the privileged ports 389/636, and provisioning
+ *   chowns sysvol and sets its NT ACLs ("Unable to chown a file on your
+ *   filesystem. You may not be running provision as root.").
+ * - Fixed ports: samba has no way to move LDAP off 389 (and LDAPS 636, GC
+ *   3268/3269), so only ONE instance can run on the machine at a time.
+ *   startSambaAd() refuses to start if 389 is taken and stop() waits until the
+ *   port is free again.
+ * - Only the `ldap` server service is started (no smbd, winbindd, KDC, DNS,
+ *   RPC...), which is all LDAP tests need and avoids the winbind package:
+ *   with the default services samba dies at once ("winbindd child process
+ *   exited") when winbindd is not installed.
+ * - `ldap server require strong auth = no` is added so simple binds work
+ *   over plain ldap://. Password writes (unicodePwd) are still refused on an
+ *   unencrypted connection, so bulk users are created without a password
+ *   (disabled accounts) - enough for GUID/DN resolution tests. samba-tool
+ *   sets passwords fine because it signs/seals its SASL connection.
+ * - `samba -i` exits when its stdin closes, so it is spawned with a pipe on
+ *   stdin; if the Jest process dies, samba goes away with it.
+ *
+ * - samba-tool always gets `-s <instance smb.conf>`: without it, it reads
+ *   /etc/samba/smb.conf (workgroup WORKGROUP) and its NTLM bind fails with
+ *   LDAP_INVALID_CREDENTIALS "data 51f".
+ *
+ * Provisioning takes 6-8 s, so a provisioned directory is cached as a
+ * template under os.tmpdir() and copied for each instance (a fresh copy per
+ * startSambaAd call; the database paths are rewritten in smb.conf, which is
+ * the only file that stores absolute paths).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ldifRecord, parseLdif } from './ldif';
+import {
+  DirectoryServerNotInstalledError,
+  INSTALL_HINT,
+  describePortOwner,
+  isPortOpen,
+  resolveBinaries,
+  run,
+  spawnServer,
+  waitForBind,
+  waitForPortClosed,
+  type ServerProcess,
+} from './process-utils';
+
+export const SAMBA_REALM = 'CORP.EXAMPLE.COM';
+export const SAMBA_DOMAIN = 'CORP';
+export const SAMBA_BASE_DN = 'DC=corp,DC=example,DC=com';
+export const SAMBA_LDAP_PORT = 389;
+export const SAMBA_LDAPS_PORT = 636;
+/** Bump to invalidate cached templates when the provisioning recipe changes. */
+const TEMPLATE_VERSION = 2;
+const REQUIRED_BINARIES = ['samba', 'samba-tool', 'ldapmodify'] as const;
+
+export interface SambaAdOptions {
+  /** Administrator password; must satisfy AD complexity rules. Default `Adm1n!Passw0rd`. */
+  adminPassword?: string;
+  /** Reuse a cached provisioned template (default true). false = provision from scratch. */
+  useTemplateCache?: boolean;
+  /** How long to wait for the first successful bind. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+export interface SambaAdTimings {
+  /** Time spent in `samba-tool domain provision` (0 when a cached template was used). */
+  provisionMs: number;
+  /** Time spent copying the template into the instance directory. */
+  copyMs: number;
+  /** Duration of the last start(): spawn until an Administrator bind succeeds. */
+  startMs: number;
+}
+
+export interface SambaUser {
+  /** sAMAccountName */
+  name: string;
+  dn: string;
+  password?: string;
+}
+
+export interface SambaGroup {
+  name: string;
+  dn: string;
+}
+
+export interface BulkUser {
+  sAMAccountName: string;
+  userPrincipalName: string;
+  dn: string;
+}
+
+export interface CreateUserOptions {
+  /** Default: a random complex password (returned in the result). */
+  password?: string;
+  givenName?: string;
+  surname?: string;
+  mail?: string;
+  /** OU relative to the base DN, e.g. `OU=Staff` (must exist). Default CN=Users. */
+  userOu?: string;
+}
+
+export interface CreateGroupOptions {
+  description?: string;
+  /** Default Global */
+  groupScope?: 'Domain' | 'Global' | 'Universal';
+  /** Default Security */
+  groupType?: 'Security' | 'Distribution';
+  /** OU relative to the base DN, e.g. `OU=Groups`. Default CN=Users. */
+  groupOu?: string;
+}
+
+export interface ShownObject {
+  dn: string;
+  /** Attribute name (LOWER-CASED) -> values, as printed by samba-tool. */
+  attributes: Record<string, string[]>;
+}
+
+export interface SambaAdHandle {
+  readonly url: string;
+  readonly ldapsUrl: string;
+  readonly baseDn: string;
+  readonly usersDn: string;
+  readonly realm: string;
+  readonly domain: string;
+  /** UPN form, usable for an LDAP simple bind. */
+  readonly bindDn: string;
+  readonly bindPassword: string;
+  /** Self-signed CA generated by samba on first start (for ldaps:// clients). */
+  readonly tlsCaFile: string;
+  readonly dir: string;
+  readonly smbConf: string;
+  readonly logFile: string;
+  readonly timings: SambaAdTimings;
+  isRunning(): boolean;
+  /** Kills the samba process group, waits for exit and for ports 389/636 to be free. Data is kept. */
+  stop(): Promise<void>;
+  /** Starts samba again with the same data. No-op if running. */
+  start(): Promise<void>;
+  /** stop() and delete the instance directory (the cached template stays). */
+  destroy(): Promise<void>;
+  /** Runs samba-tool against this DC over LDAP as Administrator; returns stdout. */
+  sambaTool(args: readonly string[]): Promise<string>;
+  /** `samba-tool user create` (CN = username). */
+  createUser(name: string, options?: CreateUserOptions): Promise<SambaUser>;
+  /** `samba-tool user show NAME [--attributes=...]`, parsed. */
+  showUser(name: string, attributes?: readonly string[]): Promise<ShownObject>;
+  /** The GUID string printed by `samba-tool user show NAME --attributes=objectGUID`. */
+  showObjectGuid(name: string): Promise<string>;
+  /** `samba-tool group add`. */
+  createGroup(name: string, options?: CreateGroupOptions): Promise<SambaGroup>;
+  /** `samba-tool group addmembers`; members are sAMAccountNames of users OR groups (nesting). */
+  addGroupMembers(group: string, members: readonly string[]): Promise<void>;
+  removeGroupMembers(group: string, members: readonly string[]): Promise<void>;
+  /** ldapadd (content records) as Administrator; returns stdout. */
+  ldapAdd(ldif: string): Promise<string>;
+  /** ldapmodify (change records) as Administrator; returns stdout. */
+  ldapModify(ldif: string): Promise<string>;
+  /**
+   * Adds `count` users `<prefix>00000..` with ONE ldapadd run (samba-tool
+   * would take ~0.4 s per user). Users have no password, i.e. are disabled.
+   */
+  bulkAddUsers(count: number, prefix?: string, options?: { parentDn?: string; startIndex?: number }): Promise<BulkUser[]>;
+}
+
+let activeInstance: SambaAdHandle | undefined;
+
+/** Environment for samba's Python tools: a pyenv/venv PYTHONPATH must not shadow Debian's python3-samba. */
+function sambaToolEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.PYTHONPATH;
+  delete env.PYTHONHOME;
+  return env;
+}
+
+function assertRoot(): void {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new Error(
+      'The Samba AD test harness must run as root (samba binds port 389 and provisioning sets xattr ACLs).',
+    );
+  }
+}
+
+function provisionArgs(targetDir: string, adminPassword: string): string[] {
+  return [
+    'domain',
+    'provision',
+    `--targetdir=${targetDir}`,
+    `--realm=${SAMBA_REALM}`,
+    `--domain=${SAMBA_DOMAIN}`,
+    // Fixed NetBIOS name: the default comes from the machine's hostname, which
+    // may be longer than 15 characters or differ between machines.
+    '--host-name=dc1',
+    '--server-role=dc',
+    '--dns-backend=NONE',
+    `--adminpass=${adminPassword}`,
+    '--use-rfc2307',
+    '--option=bind interfaces only=yes',
+    '--option=interfaces=lo',
+  ];
+}
+
+/** Schema files used by provisioning; shipped separately in samba-ad-provision. */
+const PROVISION_SETUP_DIR = '/usr/share/samba/setup';
+
+async function provision(samba: { 'samba-tool': string }, targetDir: string, adminPassword: string): Promise<number> {
+  if (!(await stat(PROVISION_SETUP_DIR).catch(() => undefined))) {
+    throw new DirectoryServerNotInstalledError([`samba-ad-provision (${PROVISION_SETUP_DIR})`]);
+  }
+  const started = Date.now();
+  try {
+    await run(samba['samba-tool'], provisionArgs(targetDir, adminPassword), { env: sambaToolEnv(), timeoutMs: 300_000 });
+  } catch (error) {
+    // Missing samba-dsdb-modules / samba-vfs-modules only show up as provisioning errors.
+    throw new Error(`samba-tool domain provision failed. ${INSTALL_HINT}\n${String(error)}`);
+  }
+  return Date.now() - started;
+}
+
+interface TemplateInfo {
+  provisionedPath: string;
+  sambaVersion: string;
+}
+
+/**
+ * Returns a provisioned template directory, creating it if needed. The key
+ * covers everything that changes the provisioned database, so a stale
+ * template is never reused. Built in a temp dir and published by an atomic
+ * rename, so a concurrent or interrupted build never leaves a half template.
+ */
+async function ensureTemplate(
+  bins: Record<'samba' | 'samba-tool', string>,
+  adminPassword: string,
+): Promise<{ dir: string; info: TemplateInfo; provisionMs: number }> {
+  const sambaVersion = (await run(bins.samba, ['--version'])).stdout.trim();
+  const key = createHash('sha256')
+    .update(JSON.stringify({ TEMPLATE_VERSION, SAMBA_REALM, SAMBA_DOMAIN, adminPassword, sambaVersion }))
+    .digest('hex')
+    .slice(0, 16);
+  const root = path.join(os.tmpdir(), 'audit-samba-ad-templates');
+  const finalDir = path.join(root, key);
+  const markerFile = path.join(finalDir, 'template.json');
+
+  const readPublished = async (): Promise<TemplateInfo | undefined> =>
+    readFile(markerFile, 'utf8')
+      .then((text) => JSON.parse(text) as TemplateInfo)
+      .catch(() => undefined);
+
+  const existing = await readPublished();
+  if (existing) return { dir: finalDir, info: existing, provisionMs: 0 };
+
+  await mkdir(root, { recursive: true });
+  const buildDir = await mkdtemp(path.join(root, 'build-'));
+  try {
+    const provisionMs = await provision(bins, buildDir, adminPassword);
+    await warmUpTemplate(bins, buildDir, adminPassword);
+    const info: TemplateInfo = { provisionedPath: buildDir, sambaVersion };
+    await writeFile(path.join(buildDir, 'template.json'), JSON.stringify(info));
+    // Someone else may have published meanwhile: keep theirs. A final dir
+    // WITHOUT a marker is a leftover of a broken build and is replaced.
+    const raced = await readPublished();
+    if (raced) {
+      await rm(buildDir, { recursive: true, force: true });
+      return { dir: finalDir, info: raced, provisionMs };
+    }
+    await rm(finalDir, { recursive: true, force: true });
+    await rename(buildDir, finalDir);
+    return { dir: finalDir, info, provisionMs };
+  } catch (error) {
+    await rm(buildDir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Starts the freshly provisioned template once and stops it again. This
+ * proves the template works before it is published, and lets samba generate
+ * its self-signed TLS key/certificates (private/tls) once, instead of on the
+ * first start of every copy (saves ~1-2 s per instance).
+ */
+async function warmUpTemplate(bins: Record<'samba' | 'samba-tool', string>, dir: string, adminPassword: string): Promise<void> {
+  const smbConf = path.join(dir, 'etc', 'smb.conf');
+  await mkdir(path.join(dir, 'run'), { recursive: true });
+  await writeFile(smbConf, rewriteSmbConf(await readFile(smbConf, 'utf8'), dir, dir));
+  await assertSambaPortsFree();
+  const logFile = path.join(dir, 'warm-up.log');
+  const server = await launchSamba(bins.samba, smbConf, logFile, adminPassword, 60_000);
+  await server.stop(15_000);
+  await waitForSambaPortsClosed();
+  await rm(logFile, { force: true });
+  // A stale samba.pid whose pid happens to be reused would make samba refuse to start.
+  await rm(path.join(dir, 'run'), { recursive: true, force: true });
+}
+
+async function assertSambaPortsFree(): Promise<void> {
+  for (const port of [SAMBA_LDAP_PORT, SAMBA_LDAPS_PORT]) {
+    if (await isPortOpen(port)) {
+      throw new Error(
+        `Port ${port} on 127.0.0.1 is already in use, Samba AD cannot start. Is a system slapd/samba ` +
+          `running? (scripts/install-directory-servers.sh stops them)\n${await describePortOwner(port)}`,
+      );
+    }
+  }
+}
+
+/** The process is gone, but make sure the fixed ports really are free before the next start relies on it. */
+async function waitForSambaPortsClosed(): Promise<void> {
+  await waitForPortClosed(SAMBA_LDAP_PORT, 10_000);
+  await waitForPortClosed(SAMBA_LDAPS_PORT, 10_000);
+}
+
+/** Spawns samba in the foreground and resolves once an Administrator bind succeeds. */
+async function launchSamba(
+  sambaBin: string,
+  smbConf: string,
+  logFile: string,
+  adminPassword: string,
+  timeoutMs: number,
+): Promise<ServerProcess> {
+  // -i: foreground, logs to stdout, exits on stdin EOF; -M single: one
+  // process, the simplest to supervise and kill.
+  const server = spawnServer(sambaBin, ['-s', smbConf, '-i', '-M', 'single', '--debug-stdout'], {
+    logFile,
+    keepStdinOpen: true,
+  });
+  try {
+    await waitForBind({
+      url: `ldap://127.0.0.1:${SAMBA_LDAP_PORT}`,
+      bindDn: `Administrator@${SAMBA_REALM.toLowerCase()}`,
+      password: adminPassword,
+      server,
+      logFile,
+      timeoutMs,
+      name: 'samba',
+    });
+    return server;
+  } catch (error) {
+    await server.stop(15_000).catch(() => undefined);
+    throw error;
+  }
+}
+
+const HARNESS_MARKER = '# --- added by test/support/directories/samba-ad.ts ---';
+
+/** Adds the harness settings to [global] and points every path at `instanceDir`. */
+function rewriteSmbConf(original: string, provisionedPath: string, instanceDir: string): string {
+  const lines = original.split(provisionedPath).join(instanceDir).split('\n');
+  const filtered = lines.filter(
+    (line) =>
+      !/^\s*(server services|ldap server require strong auth|pid directory|log file)\s*=/i.test(line) &&
+      !line.includes(HARNESS_MARKER),
+  );
+  const globalIndex = filtered.findIndex((line) => /^\s*\[global\]\s*$/i.test(line));
+  if (globalIndex < 0) throw new Error('provisioned smb.conf has no [global] section');
+  filtered.splice(
+    globalIndex + 1,
+    0,
+    `\t${HARNESS_MARKER}`,
+    '\tldap server require strong auth = no',
+    '\tserver services = ldap',
+    `\tpid directory = ${path.join(instanceDir, 'run')}`,
+    `\tlog file = ${path.join(instanceDir, 'log.%m')}`,
+  );
+  return filtered.join('\n');
+}
+
+function parseShowOutput(stdout: string): ShownObject {
+  const [record] = parseLdif(stdout);
+  if (!record) throw new Error(`unexpected samba-tool output:\n${stdout}`);
+  return { dn: record.dn, attributes: Object.fromEntries(record.attributes) };
+}
+
+export async function startSambaAd(options: SambaAdOptions = {}): Promise<SambaAdHandle> {
+  const bins = resolveBinaries(REQUIRED_BINARIES);
+  assertRoot();
+  if (activeInstance?.isRunning()) {
+    throw new Error('A Samba AD instance is already running (port 389 is fixed): stop() or destroy() it first.');
+  }
+  const adminPassword = options.adminPassword ?? 'Adm1n!Passw0rd';
+  const useTemplateCache = options.useTemplateCache ?? true;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'audit-samba-ad-'));
+  const smbConf = path.join(dir, 'etc', 'smb.conf');
+  const logFile = path.join(dir, 'samba.log');
+  const timings: SambaAdTimings = { provisionMs: 0, copyMs: 0, startMs: 0 };
+  let handle: SambaAdHandle | undefined;
+
+  try {
+    let provisionedPath = dir;
+    if (useTemplateCache) {
+      const template = await ensureTemplate(bins, adminPassword);
+      timings.provisionMs = template.provisionMs;
+      const copyStarted = Date.now();
+      // cp -a keeps the xattrs (NT ACLs) that provisioning set on sysvol.
+      await run('cp', ['-a', `${template.dir}/.`, dir]);
+      await rm(path.join(dir, 'template.json'), { force: true });
+      timings.copyMs = Date.now() - copyStarted;
+      provisionedPath = template.info.provisionedPath;
+    } else {
+      timings.provisionMs = await provision(bins, dir, adminPassword);
+    }
+    await mkdir(path.join(dir, 'run'), { recursive: true });
+    await writeFile(smbConf, rewriteSmbConf(await readFile(smbConf, 'utf8'), provisionedPath, dir));
+
+    const url = `ldap://127.0.0.1:${SAMBA_LDAP_PORT}`;
+    const bindDn = `Administrator@${SAMBA_REALM.toLowerCase()}`;
+    const usersDn = `CN=Users,${SAMBA_BASE_DN}`;
+    let server: ServerProcess | undefined;
+
+    const sambaTool = async (args: readonly string[]): Promise<string> => {
+      const connection = ['-H', url, '-U', `Administrator%${adminPassword}`, '-s', smbConf, '--use-kerberos=off'];
+      return (await run(bins['samba-tool'], [...args, ...connection], { env: sambaToolEnv() })).stdout;
+    };
+    const ldapModify = async (ldif: string, add: boolean): Promise<string> => {
+      const args = ['-x', '-H', url, '-D', bindDn, '-w', adminPassword, ...(add ? ['-a'] : [])];
+      return (await run(bins.ldapmodify, args, { input: ldif, timeoutMs: 600_000 })).stdout;
+    };
+
+    const h: SambaAdHandle = {
+      url,
+      ldapsUrl: `ldaps://127.0.0.1:${SAMBA_LDAPS_PORT}`,
+      baseDn: SAMBA_BASE_DN,
+      usersDn,
+      realm: SAMBA_REALM,
+      domain: SAMBA_DOMAIN,
+      bindDn,
+      bindPassword: adminPassword,
+      tlsCaFile: path.join(dir, 'private', 'tls', 'ca.pem'),
+      dir,
+      smbConf,
+      logFile,
+      timings,
+      isRunning: () => server !== undefined && !server.hasExited(),
+
+      async start(): Promise<void> {
+        if (h.isRunning()) return;
+        if (activeInstance && activeInstance !== h && activeInstance.isRunning()) {
+          throw new Error('Another Samba AD instance is running (port 389 is fixed): stop it first.');
+        }
+        await assertSambaPortsFree();
+        const started = Date.now();
+        activeInstance = h;
+        try {
+          server = await launchSamba(bins.samba, smbConf, logFile, adminPassword, startTimeoutMs);
+        } catch (error) {
+          activeInstance = undefined;
+          await waitForSambaPortsClosed().catch(() => undefined);
+          throw error;
+        }
+        timings.startMs = Date.now() - started;
+      },
+
+      async stop(): Promise<void> {
+        if (!server) return; // never started: the ports are not ours to wait for
+        await server.stop(15_000);
+        await waitForSambaPortsClosed();
+        if (activeInstance === h) activeInstance = undefined;
+      },
+
+      async destroy(): Promise<void> {
+        await h.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+
+      sambaTool,
+
+      async createUser(name: string, opts: CreateUserOptions = {}): Promise<SambaUser> {
+        const password = opts.password ?? `Aa1!${randomBytes(9).toString('base64url')}`;
+        const args = ['user', 'create', name, password, '--use-username-as-cn'];
+        if (opts.givenName) args.push(`--given-name=${opts.givenName}`);
+        if (opts.surname) args.push(`--surname=${opts.surname}`);
+        if (opts.mail) args.push(`--mail-address=${opts.mail}`);
+        if (opts.userOu) args.push(`--userou=${opts.userOu}`);
+        await sambaTool(args);
+        const { dn } = await h.showUser(name, ['sAMAccountName']);
+        return { name, dn, password };
+      },
+
+      async showUser(name: string, attributes?: readonly string[]): Promise<ShownObject> {
+        const args = ['user', 'show', name];
+        if (attributes && attributes.length > 0) args.push(`--attributes=${attributes.join(',')}`);
+        return parseShowOutput(await sambaTool(args));
+      },
+
+      async showObjectGuid(name: string): Promise<string> {
+        const shown = await h.showUser(name, ['objectGUID']);
+        const guid = shown.attributes.objectguid?.[0];
+        if (!guid) throw new Error(`samba-tool printed no objectGUID for ${name}`);
+        return guid;
+      },
+
+      async createGroup(name: string, opts: CreateGroupOptions = {}): Promise<SambaGroup> {
+        const args = ['group', 'add', name, `--group-scope=${opts.groupScope ?? 'Global'}`, `--group-type=${opts.groupType ?? 'Security'}`];
+        if (opts.description) args.push(`--description=${opts.description}`);
+        if (opts.groupOu) args.push(`--groupou=${opts.groupOu}`);
+        await sambaTool(args);
+        const shown = parseShowOutput(await sambaTool(['group', 'show', name, '--attributes=sAMAccountName']));
+        return { name, dn: shown.dn };
+      },
+
+      async addGroupMembers(group: string, members: readonly string[]): Promise<void> {
+        await sambaTool(['group', 'addmembers', group, members.join(',')]);
+      },
+
+      async removeGroupMembers(group: string, members: readonly string[]): Promise<void> {
+        await sambaTool(['group', 'removemembers', group, members.join(',')]);
+      },
+
+      ldapAdd: (ldif) => ldapModify(ldif, true),
+      ldapModify: (ldif) => ldapModify(ldif, false),
+
+      async bulkAddUsers(count, prefix = 'bulk', opts = {}): Promise<BulkUser[]> {
+        const parentDn = opts.parentDn ?? usersDn;
+        const startIndex = opts.startIndex ?? 0;
+        const width = Math.max(5, String(startIndex + count - 1).length);
+        if (prefix.length + width > 20) {
+          throw new Error(`sAMAccountName "${prefix}${'0'.repeat(width)}" exceeds AD's 20 character limit`);
+        }
+        const users: BulkUser[] = [];
+        let ldif = '';
+        for (let i = startIndex; i < startIndex + count; i++) {
+          const sAMAccountName = `${prefix}${String(i).padStart(width, '0')}`;
+          const user: BulkUser = {
+            sAMAccountName,
+            userPrincipalName: `${sAMAccountName}@${SAMBA_REALM.toLowerCase()}`,
+            dn: `CN=${sAMAccountName},${parentDn}`,
+          };
+          users.push(user);
+          ldif += ldifRecord(user.dn, {
+            objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+            sAMAccountName,
+            userPrincipalName: user.userPrincipalName,
+            givenName: 'Bulk',
+            sn: sAMAccountName,
+            displayName: `Bulk ${sAMAccountName}`,
+          });
+        }
+        await ldapModify(ldif, true);
+        return users;
+      },
+    };
+
+    handle = h;
+    await h.start();
+    return h;
+  } catch (error) {
+    if (handle) await handle.destroy().catch(() => undefined);
+    else await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Removes every cached Samba template (e.g. after a samba upgrade gone wrong). */
+export async function clearSambaTemplateCache(): Promise<void> {
+  const root = path.join(os.tmpdir(), 'audit-samba-ad-templates');
+  if (await stat(root).catch(() => undefined)) await rm(root, { recursive: true, force: true });
+}
