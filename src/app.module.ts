@@ -7,6 +7,7 @@ import { HealthModule } from './infrastructure/health/health.module';
 import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter';
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { PublisherModule } from './publisher/publisher.module';
 import { QueryModule } from './query/query.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -22,6 +23,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         IngestionModule,
+        PublisherModule,
         QueryModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

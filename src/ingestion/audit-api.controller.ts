@@ -23,13 +23,13 @@ export class AuditApiController {
   @UseGuards(IntegrationApiGuard)
   @ApiOperation({ summary: 'Record an audit event', description: 'Answers 201 with an empty text/plain body once the event is durably committed.' })
   @ApiBody({ type: AuditApiEventDto })
-  @ApiCreatedResponse({ description: 'Committed; the X-Event-Id header carries the event id' })
+  @ApiCreatedResponse({ description: 'Committed; the X-Event-Id header carries the event id (for a retry with the same external_id and content, the original event)' })
   async record(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const dto = validateBody(AuditApiEventDto, body);
     const receivedAt = this.clock.now();
     const draft = toDraft(dto, newEventId(receivedAt));
-    await this.ingestion.ingest([draft], { requestId: String(request.id), clientIp: request.ip, receivedAt });
-    reply.status(201).header('content-type', 'text/plain; charset=utf-8').header('x-event-id', draft.id).send('');
+    const [committed] = await this.ingestion.ingest([draft], { requestId: String(request.id), clientIp: request.ip, receivedAt });
+    reply.status(201).header('content-type', 'text/plain; charset=utf-8').header('x-event-id', committed.id).send('');
   }
 }
 

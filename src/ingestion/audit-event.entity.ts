@@ -97,6 +97,15 @@ export class AuditEventEntity {
   @Column({ type: 'varchar', nullable: true })
   hash: string | null;
 
+  @Column({ name: 'actor_fields', type: 'text', nullable: true, transformer: json })
+  actorFields: Record<string, string> | null;
+
+  @Column({ name: 'target_fields', type: 'text', nullable: true, transformer: json })
+  targetFields: Record<string, string> | null;
+
+  @Column({ name: 'content_digest', type: 'varchar', nullable: true })
+  contentDigest: string | null;
+
   @Column({ name: 'actor_guid', type: 'text', nullable: true })
   actorGuid: string | null;
 

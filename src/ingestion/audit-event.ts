@@ -7,6 +7,7 @@ export interface EventActor {
   id: string;
   name?: string;
   href?: string;
+  fields?: Record<string, string>;
 }
 
 export interface EventTarget {
@@ -14,6 +15,7 @@ export interface EventTarget {
   name?: string;
   type?: string;
   href?: string;
+  fields?: Record<string, string>;
 }
 
 export interface EventGroup {
@@ -58,6 +60,9 @@ export interface AuditEventDraft {
   component?: string;
   version?: string;
   externalId?: string;
+  /** SHA-256 of what the client sent, to tell an idempotent retry from a conflicting reuse of external_id. */
+  contentDigest?: string;
+  /** Retraced's event hash over the stored event. */
   hash?: string;
   identity: ActorIdentity;
 }
@@ -66,4 +71,10 @@ export interface AuditEventDraft {
 export interface CompleteAuditEvent extends AuditEventDraft {
   created: number;
   received: number;
+}
+
+/** What the caller learns about a committed event: its id and hash (for a retry, the original's). */
+export interface CommittedEvent {
+  id: string;
+  hash: string | null;
 }

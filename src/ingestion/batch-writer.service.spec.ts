@@ -3,6 +3,7 @@ import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
 import type { CompleteAuditEvent } from './audit-event';
 import { BatchWriter } from './batch-writer.service';
 import type { AuditEventStore } from './event-store/audit-event-store';
+import type { UnitOutcome } from './event-store/idempotency-plan';
 import { IngestionMetrics } from './ingestion.metrics';
 import { StorageUnavailableError } from './storage-unavailable.error';
 
@@ -13,12 +14,13 @@ class FakeStore implements AuditEventStore {
   failWhen: (ids: string[]) => Error | undefined = () => undefined;
   gate: Promise<void> = Promise.resolve();
 
-  async commit(events: CompleteAuditEvent[]): Promise<void> {
-    const ids = events.map((e) => e.id);
+  async commit(units: CompleteAuditEvent[][]): Promise<UnitOutcome[]> {
+    const ids = units.flat().map((e) => e.id);
     await this.gate;
     const error = this.failWhen(ids);
     if (error) throw error;
     this.batches.push(ids);
+    return units.map((unit) => ({ ok: true, events: unit.map((e) => ({ id: e.id, hash: null })) }));
   }
 }
 

@@ -1,14 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { IngestionMetrics } from './ingestion.metrics';
-import type { CompleteAuditEvent } from './audit-event';
+import type { CommittedEvent, CompleteAuditEvent } from './audit-event';
 import { AUDIT_EVENT_STORE, AuditEventStore, UnknownProjectError } from './event-store/audit-event-store';
 import { StorageUnavailableError } from './storage-unavailable.error';
 
 interface PendingUnit {
   /** Committed together or not at all (one request's events). */
   events: CompleteAuditEvent[];
-  resolve: () => void;
+  resolve: (committed: CommittedEvent[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -33,10 +33,13 @@ export class BatchWriter implements BeforeApplicationShutdown {
     private readonly metrics: IngestionMetrics,
   ) {}
 
-  /** Resolves once every event of the unit is durably committed; rejects if none of them is. */
-  submit(events: CompleteAuditEvent[]): Promise<void> {
+  /**
+   * Resolves once every event of the unit is durably committed (an idempotent retry resolves to the
+   * original's id and hash); rejects if none of them is.
+   */
+  submit(events: CompleteAuditEvent[]): Promise<CommittedEvent[]> {
     if (this.closed) return Promise.reject(new StorageUnavailableError('the service is shutting down'));
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<CommittedEvent[]>((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.queuedEvents += events.length;
       this.schedule();
@@ -112,21 +115,25 @@ export class BatchWriter implements BeforeApplicationShutdown {
   }
 
   private async commit(units: PendingUnit[]): Promise<void> {
-    const events = units.length === 1 ? units[0].events : units.flatMap((unit) => unit.events);
     const stopTimer = this.metrics.commitSeconds.startTimer();
     try {
-      await this.store.commit(events);
+      const outcomes = await this.store.commit(units.map((unit) => unit.events));
       stopTimer();
-      this.metrics.batchSize.observe(events.length);
-      this.countAccepted(events);
-      for (const unit of units) unit.resolve();
+      const stored = units.filter((_, i) => outcomes[i].ok).flatMap((unit) => unit.events);
+      this.metrics.batchSize.observe(stored.length);
+      this.countAccepted(stored);
+      units.forEach((unit, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) unit.resolve(outcome.events);
+        else unit.reject(outcome.error);
+      });
     } catch (error) {
       if (units.length > 1 && !isConnectionError(error)) {
         // One bad unit must not fail the others: commit each on its own.
         for (const unit of units) await this.commit([unit]);
         return;
       }
-      this.logger.error({ msg: 'batch commit failed', events: events.length, error: String(error) });
+      this.logger.error({ msg: 'batch commit failed', events: units.reduce((n, u) => n + u.events.length, 0), error: String(error) });
       const refusal =
         error instanceof UnknownProjectError
           ? error

@@ -6,6 +6,7 @@ import { AuditApiController } from './audit-api.controller';
 import { BatchWriter } from './batch-writer.service';
 import { ClientAddressEnricher } from './enrichment/client-address.enricher';
 import { EnrichmentPipeline } from './enrichment/enrichment-pipeline.service';
+import { EventHashEnricher } from './enrichment/event-hash.enricher';
 import { ReceivedTimeEnricher } from './enrichment/received-time.enricher';
 import { AUDIT_EVENT_STORE, AuditEventStore } from './event-store/audit-event-store';
 import { PostgresAuditEventStore } from './event-store/postgres-audit-event-store';
@@ -41,6 +42,7 @@ const STORES: Record<string, new (dataSource: DataSource) => AuditEventStore> = 
     IntegrationApiGuard,
     ReceivedTimeEnricher,
     ClientAddressEnricher,
+    EventHashEnricher,
   ],
   exports: [IngestionService],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEventDraft } from './audit-event';
+import type { AuditEventDraft, CommittedEvent } from './audit-event';
 import { BatchWriter } from './batch-writer.service';
+import { contentDigest } from './content-digest';
 import { EnrichmentPipeline } from './enrichment/enrichment-pipeline.service';
 import type { IngestContext } from './enrichment/event-enricher';
 
@@ -12,9 +13,10 @@ export class IngestionService {
     private readonly writer: BatchWriter,
   ) {}
 
-  /** Resolves once all the events are durably committed, atomically. */
-  async ingest(drafts: AuditEventDraft[], context: IngestContext): Promise<void> {
+  /** Resolves once all the events are durably committed, atomically, with their ids and hashes. */
+  async ingest(drafts: AuditEventDraft[], context: IngestContext): Promise<CommittedEvent[]> {
+    for (const draft of drafts) if (draft.externalId !== undefined) draft.contentDigest = contentDigest(draft);
     const events = await this.pipeline.enrich(drafts, context);
-    await this.writer.submit(events);
+    return this.writer.submit(events);
   }
 }

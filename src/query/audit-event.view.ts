@@ -10,8 +10,17 @@ export interface AuditEventView {
   name: string | null;
   title: string | null;
   description: string | null;
-  actor: { id: string; name: string | null; href: string | null; guid: string | null; username: string | null; email: string | null; dn: string | null } | null;
-  target: { id: string; name: string | null; type: string | null; href: string | null } | null;
+  actor: {
+    id: string;
+    name: string | null;
+    href: string | null;
+    fields: Record<string, string> | null;
+    guid: string | null;
+    username: string | null;
+    email: string | null;
+    dn: string | null;
+  } | null;
+  target: { id: string; name: string | null; type: string | null; href: string | null; fields: Record<string, string> | null } | null;
   group: { id: string; name: string | null } | null;
   source_ip: string | null;
   is_failure: boolean;
@@ -41,8 +50,8 @@ export function toEventView(e: AuditEventEntity): AuditEventView {
     actor:
       e.actorId === null
         ? null
-        : { id: e.actorId, name: e.actorName, href: e.actorHref, guid: e.actorGuid, username: e.actorUsername, email: e.actorEmail, dn: e.actorDn },
-    target: e.targetId === null ? null : { id: e.targetId, name: e.targetName, type: e.targetType, href: e.targetHref },
+        : { id: e.actorId, name: e.actorName, href: e.actorHref, fields: e.actorFields, guid: e.actorGuid, username: e.actorUsername, email: e.actorEmail, dn: e.actorDn },
+    target: e.targetId === null ? null : { id: e.targetId, name: e.targetName, type: e.targetType, href: e.targetHref, fields: e.targetFields },
     group: e.groupId === null ? null : { id: e.groupId, name: e.groupName },
     source_ip: e.sourceIp,
     is_failure: Boolean(e.isFailure),

@@ -1,4 +1,5 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { assertProjectAccess } from '../tenancy/project-access';
 import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
 import type { Principal } from '../tenancy/principal';
 import { AuditEventReader } from './audit-event.reader';
@@ -19,9 +20,7 @@ export class QueryService {
   /** The request's filters as a query, scoped to what the principal may see. */
   toQuery(dto: ListEventsQueryDto, principal: Principal): EventQuery {
     const projectId = dto.project ?? principal.projectId ?? DEFAULT_PROJECT_ID;
-    if (principal.projectId !== null && projectId !== principal.projectId) {
-      throw new ForbiddenException('this token may only read its own project');
-    }
+    assertProjectAccess(principal, projectId);
     return {
       projectId,
       beforeSeq: dto.cursor === undefined ? undefined : decodeCursor(dto.cursor),

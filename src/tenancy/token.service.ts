@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
@@ -54,6 +54,13 @@ export class TokenService implements OnApplicationBootstrap {
     });
     await this.tokens.save(entity);
     return { token, entity };
+  }
+
+  /** Revokes a project's token; verification refuses it at once in this process. */
+  async revoke(projectId: string, tokenId: string): Promise<void> {
+    const result = await this.tokens.update({ id: tokenId, projectId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    if (!result.affected) throw new NotFoundException(`no active token ${tokenId} in project ${projectId}`);
+    this.cache.clear();
   }
 
   /** The principal a token stands for, or null for an unknown or revoked token. */

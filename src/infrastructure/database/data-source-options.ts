@@ -8,13 +8,15 @@ import { ProjectEntity } from '../../tenancy/project.entity';
 import { AuditEventEntity } from '../../ingestion/audit-event.entity';
 import { InitialSchemaPostgres1764000000000 } from './migrations/postgres/1764000000000-initial-schema';
 import { InitialSchemaSqlite1764000000000 } from './migrations/sqlite/1764000000000-initial-schema';
+import { PublisherColumnsPostgres1764100000000 } from './migrations/postgres/1764100000000-publisher-columns';
+import { PublisherColumnsSqlite1764100000000 } from './migrations/sqlite/1764100000000-publisher-columns';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity];
 
 /** Migrations are listed, not globbed, so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = {
-  sqlite: [InitialSchemaSqlite1764000000000],
-  postgres: [InitialSchemaPostgres1764000000000],
+  sqlite: [InitialSchemaSqlite1764000000000, PublisherColumnsSqlite1764100000000],
+  postgres: [InitialSchemaPostgres1764000000000, PublisherColumnsPostgres1764100000000],
 } as const;
 
 /** The TypeORM options for a database URL; shared by the service and by ormconfig.ts. */

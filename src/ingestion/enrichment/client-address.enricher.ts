@@ -3,14 +3,16 @@ import type { AuditEventDraft } from '../audit-event';
 import { AuditEventEnricher, EventEnricher, IngestContext } from './event-enricher';
 
 /**
- * Records where the action came from when the caller did not say: the address behind any
- * trusted proxies (X-Forwarded-For, unwrapped as far as TRUST_PROXY allows), else the peer.
+ * Audit API events: records where the action came from when the caller did not say, the address
+ * behind any trusted proxies (X-Forwarded-For, unwrapped as far as TRUST_PROXY allows), else the
+ * peer. Publisher (Retraced) events are left alone: there the peer is the application server, not
+ * the person, and the client's hash covers source_ip as it was sent.
  */
 @Injectable()
 @AuditEventEnricher({ order: 20 })
 export class ClientAddressEnricher implements EventEnricher {
   enrich(event: AuditEventDraft, context: IngestContext): void {
-    event.sourceIp ??= normaliseIp(context.clientIp);
+    if (event.sourceApi === 'audit-api') event.sourceIp ??= normaliseIp(context.clientIp);
   }
 }
 

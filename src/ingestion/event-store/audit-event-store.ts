@@ -1,14 +1,17 @@
 import { NotFoundException } from '@nestjs/common';
 import type { CompleteAuditEvent } from '../audit-event';
+import type { UnitOutcome } from './idempotency-plan';
 
 /**
- * Writes batches of events in one transaction, per database dialect.
- * The store assigns each event its per-project sequence number inside that transaction.
+ * Writes batches of events in one transaction, per database dialect. A batch is a list of units
+ * (one request's events each); a unit is stored whole or not at all, and idempotent retries are
+ * answered from what is stored (see planBatch). The store assigns per-project sequence numbers
+ * inside the transaction.
  */
 export interface AuditEventStore {
   /** How many batches may be committing at once (1 for a synchronous, single-writer store). */
   readonly maxConcurrentCommits: number;
-  commit(events: CompleteAuditEvent[]): Promise<void>;
+  commit(units: CompleteAuditEvent[][]): Promise<UnitOutcome[]>;
 }
 
 export const AUDIT_EVENT_STORE = Symbol('AUDIT_EVENT_STORE');
@@ -20,6 +23,7 @@ export const EVENT_COLUMNS = [
   'target_id', 'target_name', 'target_type', 'target_href', 'source_ip', 'is_failure', 'is_anonymous',
   'fields', 'metadata', 'created_at', 'received_at', 'component', 'version', 'external_id', 'hash',
   'actor_guid', 'actor_username', 'actor_email', 'actor_dn', 'identity_status',
+  'actor_fields', 'target_fields', 'content_digest',
 ] as const;
 
 export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
@@ -28,10 +32,15 @@ export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
     e.group?.id ?? null, e.group?.name ?? null, e.actor?.id ?? null, e.actor?.name ?? null, e.actor?.href ?? null,
     e.target?.id ?? null, e.target?.name ?? null, e.target?.type ?? null, e.target?.href ?? null,
     e.sourceIp ?? null, e.isFailure, e.isAnonymous,
-    e.fields === undefined ? null : JSON.stringify(e.fields), e.metadata === undefined ? null : JSON.stringify(e.metadata),
+    json(e.fields), json(e.metadata),
     e.created, e.received, e.component ?? null, e.version ?? null, e.externalId ?? null, e.hash ?? null,
     e.identity.guid ?? null, e.identity.username ?? null, e.identity.email ?? null, e.identity.dn ?? null, e.identity.status,
+    json(e.actor?.fields), json(e.target?.fields), e.contentDigest ?? null,
   ];
+}
+
+function json(value: Record<string, string> | undefined): string | null {
+  return value === undefined ? null : JSON.stringify(value);
 }
 
 /** How many events of each project a batch holds, in first-seen order. */

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow } from './audit-event-store';
+import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
 
 /** SQL types of the columns as they arrive in the JSON rows. */
 const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
@@ -12,6 +13,7 @@ const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
   fields: 'text', metadata: 'text', created_at: 'bigint', received_at: 'bigint', component: 'text',
   version: 'text', external_id: 'text', hash: 'text', actor_guid: 'text', actor_username: 'text',
   actor_email: 'text', actor_dn: 'text', identity_status: 'varchar',
+  actor_fields: 'text', target_fields: 'text', content_digest: 'varchar',
 };
 
 const VALUE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'seq');
@@ -51,7 +53,26 @@ export class PostgresAuditEventStore implements AuditEventStore {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
   }
 
-  async commit(events: CompleteAuditEvent[]): Promise<void> {
+  async commit(units: CompleteAuditEvent[][]): Promise<UnitOutcome[]> {
+    // Retries are recognised from what is committed. A concurrent first copy that commits between
+    // this look-up and the insert makes the insert fail on the unique index; the batch writer then
+    // retries each unit alone, and that retry finds the original.
+    const existing: ExistingExternalId[] = [];
+    for (const [projectId, externalIds] of externalIdsByProject(units)) {
+      const found = await this.pool.query<ExistingExternalId>({
+        name: 'audit_lookup_external_ids',
+        text: `SELECT project_id AS "projectId", external_id AS "externalId", id, hash, content_digest AS "contentDigest"
+               FROM audit_events WHERE project_id = $1 AND external_id = ANY($2)`,
+        values: [projectId, externalIds],
+      });
+      existing.push(...found.rows);
+    }
+    const plan = planBatch(units, existing);
+    if (plan.inserts.length > 0) await this.insert(plan.inserts);
+    return plan.outcomes;
+  }
+
+  private async insert(events: CompleteAuditEvent[]): Promise<void> {
     const rows = events.map((event) => {
       const values = eventRow(event, 0);
       const row: Record<string, unknown> = {};
@@ -61,9 +82,11 @@ export class PostgresAuditEventStore implements AuditEventStore {
     try {
       await this.pool.query({ name: 'audit_insert_batch', text: INSERT_BATCH, values: [JSON.stringify(rows)] });
     } catch (error) {
-      if ((error as { code?: string }).code === '23502' || (error as { code?: string }).code === '23503') {
-        const known = await this.pool.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1)', [[...countByProject(events).keys()]]);
-        const missing = [...countByProject(events).keys()].find((id) => !known.rows.some((row) => row.id === id));
+      const code = (error as { code?: string }).code;
+      if (code === '23502' || code === '23503') {
+        const projectIds = [...countByProject(events).keys()];
+        const known = await this.pool.query<{ id: string }>('SELECT id FROM projects WHERE id = ANY($1)', [projectIds]);
+        const missing = projectIds.find((id) => !known.rows.some((row) => row.id === id));
         if (missing) throw new UnknownProjectError(missing);
       }
       throw error;

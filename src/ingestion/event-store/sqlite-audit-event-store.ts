@@ -2,40 +2,66 @@ import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow } from './audit-event-store';
+import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
+
+/** SQLite's limit on bound parameters is far above this; chunks keep statements cacheable. */
+const LOOKUP_CHUNK = 100;
 
 /**
- * SQLite: better-sqlite3 is synchronous, so a batch is one prepared statement run per row inside
- * one transaction on the driver's own connection; nothing else can interleave with it.
+ * SQLite: better-sqlite3 is synchronous, so a batch is one transaction of prepared statements on the
+ * driver's own connection; nothing else can interleave, so the external_id check is race-free.
  */
 export class SqliteAuditEventStore implements AuditEventStore {
   readonly maxConcurrentCommits = 1;
-  private readonly commitBatch: (events: CompleteAuditEvent[]) => void;
+  private readonly commitBatch: (units: CompleteAuditEvent[][]) => UnitOutcome[];
 
   constructor(dataSource: DataSource) {
     const db = (dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
     const advance = db.prepare('UPDATE projects SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq');
-    const insert = db.prepare(
-      `INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    this.commitBatch = db.transaction((events: CompleteAuditEvent[]) => {
+    const insert = db.prepare(`INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    const lookups = new Map<number, Database.Statement>();
+    const lookup = (size: number) => {
+      let statement = lookups.get(size);
+      if (!statement) {
+        statement = db.prepare(
+          `SELECT project_id AS projectId, external_id AS externalId, id, hash, content_digest AS contentDigest FROM audit_events
+           WHERE project_id = ? AND external_id IN (${new Array(size).fill('?').join(', ')})`,
+        );
+        lookups.set(size, statement);
+      }
+      return statement;
+    };
+    const failureIndex = EVENT_COLUMNS.indexOf('is_failure');
+    const anonymousIndex = EVENT_COLUMNS.indexOf('is_anonymous');
+
+    this.commitBatch = db.transaction((units: CompleteAuditEvent[][]) => {
+      const existing: ExistingExternalId[] = [];
+      for (const [projectId, externalIds] of externalIdsByProject(units)) {
+        for (let i = 0; i < externalIds.length; i += LOOKUP_CHUNK) {
+          const chunk = externalIds.slice(i, i + LOOKUP_CHUNK);
+          existing.push(...(lookup(chunk.length).all(projectId, ...chunk) as ExistingExternalId[]));
+        }
+      }
+      const plan = planBatch(units, existing);
       const next = new Map<string, number>();
-      for (const [projectId, count] of countByProject(events)) {
+      for (const [projectId, count] of countByProject(plan.inserts)) {
         const row = advance.get(count, projectId) as { last_seq: number } | undefined;
         if (!row) throw new UnknownProjectError(projectId);
         next.set(projectId, row.last_seq - count + 1);
       }
-      for (const event of events) {
+      for (const event of plan.inserts) {
         const seq = next.get(event.projectId)!;
         next.set(event.projectId, seq + 1);
         const values = eventRow(event, seq);
-        values[EVENT_COLUMNS.indexOf('is_failure')] = event.isFailure ? 1 : 0;
-        values[EVENT_COLUMNS.indexOf('is_anonymous')] = event.isAnonymous ? 1 : 0;
+        values[failureIndex] = event.isFailure ? 1 : 0;
+        values[anonymousIndex] = event.isAnonymous ? 1 : 0;
         insert.run(values);
       }
+      return plan.outcomes;
     });
   }
 
-  async commit(events: CompleteAuditEvent[]): Promise<void> {
-    this.commitBatch(events);
+  async commit(units: CompleteAuditEvent[][]): Promise<UnitOutcome[]> {
+    return this.commitBatch(units);
   }
 }
