@@ -1,8 +1,36 @@
+import type { Crud } from '../ingestion/audit-event';
+
+/** A half-open time range in epoch milliseconds: from ≤ t < to. */
+export interface TimeRange {
+  from?: number;
+  to?: number;
+}
+
+/** What events must match; every part given must hold. */
+export interface EventFilter {
+  /** Exact action, or every action starting with `value` when `prefix`. */
+  action?: { value: string; prefix: boolean };
+  crud?: Crud[];
+  received?: TimeRange;
+  created?: TimeRange;
+  actorId?: string;
+  /** Substring of the actor's name, case-insensitive. */
+  actorName?: string;
+  /** Substring of the description, case-insensitive. */
+  description?: string;
+  externalId?: string;
+  /** Free-text terms; each must appear in the action, description, actor, target, group or fields. */
+  text?: string[];
+}
+
 /** The query object every read path (REST, export, GraphQL) translates into. */
 export interface EventQuery {
   projectId: string;
-  /** Return events with a sequence number below this (keyset paging, newest first). */
+  filter: EventFilter;
+  /** `desc`: newest first, continuing below `beforeSeq`; `asc`: oldest first, above `afterSeq`. */
+  order: 'desc' | 'asc';
   beforeSeq?: number;
+  afterSeq?: number;
   limit: number;
 }
 
