@@ -25,6 +25,8 @@ interface Options {
   warmupS: number;
   connections: number;
   dialects: Dialect[];
+  /** Run only the scenarios whose name contains this. */
+  only?: string;
 }
 
 interface Result {
@@ -49,6 +51,7 @@ function parseArgs(argv: string[]): Options {
     warmupS: Number(get('warmup') ?? 3),
     connections: Number(get('connections') ?? 50),
     dialects: (get('dialects')?.split(',') as Dialect[] | undefined) ?? DIALECTS,
+    only: get('only'),
   };
 }
 
@@ -64,25 +67,91 @@ async function acceptedTotal(server: ServerProcess): Promise<number> {
   return [...text.matchAll(/^audit_events_accepted_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-function load(url: string, body: string, connections: number, durationS: number): Promise<autocannon.Result> {
-  return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration: durationS });
+interface Scenario {
+  name: string;
+  /** Events per request. */
+  eventsPerRequest: number;
+  connections: number;
+  /** The request to repeat, given a fresh server with a project and a publish token. */
+  request(server: ServerProcess, project: { id: string; token: string }): { url: string; body: string; headers: Record<string, string> };
 }
 
-async function auditApiSingleEvent(dialect: Dialect, options: Options): Promise<Result> {
+const retracedEvent = (i: number) => ({
+  action: 'document.share',
+  crud: 'u',
+  group: { id: 'acme', name: 'Acme' },
+  actor: { id: `user${i % 1000}@corp.example.com`, name: `User ${i % 1000}` },
+  target: { id: `doc-${i}`, name: 'Quarterly report', type: 'document' },
+  source_ip: '192.30.252.12',
+  description: 'shared a document',
+  fields: { permission: 'view' },
+});
+
+const bulk = (size: number): Scenario => ({
+  name: `publisher bulk, ${size} events per request`,
+  eventsPerRequest: size,
+  connections: 8,
+  request: (server, project) => ({
+    url: `${server.baseUrl}/publisher/v1/project/${project.id}/event/bulk`,
+    body: JSON.stringify({ events: Array.from({ length: size }, (_, i) => retracedEvent(i)) }),
+    headers: { 'content-type': 'application/json', authorization: `token=${project.token}` },
+  }),
+});
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'audit-api single event (seed JSON example)',
+    eventsPerRequest: 1,
+    connections: 50,
+    request: (server) => ({ url: `${server.baseUrl}/audit/v1/event`, body: SEED_JSON_EXAMPLE, headers: { 'content-type': 'application/json' } }),
+  },
+  {
+    name: 'publisher single event',
+    eventsPerRequest: 1,
+    connections: 50,
+    request: (server, project) => ({
+      url: `${server.baseUrl}/publisher/v1/project/${project.id}/event`,
+      body: JSON.stringify(retracedEvent(1)),
+      headers: { 'content-type': 'application/json', authorization: `token=${project.token}` },
+    }),
+  },
+  bulk(100),
+  bulk(1000),
+];
+
+async function createProject(server: ServerProcess): Promise<{ id: string; token: string }> {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${server.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, string>;
+  };
+  const { id } = await post('/admin/v1/project', { name: 'bench' });
+  const { token } = await post(`/admin/v1/project/${id}/token`, { name: 'bench', scope: 'publish' });
+  return { id, token };
+}
+
+/** One scenario on a fresh database and a fresh server process, so peak RSS is the scenario's own. */
+async function run(scenario: Scenario, dialect: Dialect, options: Options): Promise<Result> {
   const db = await createTestDatabase(dialect);
   const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' });
   try {
-    const url = `${server.baseUrl}/audit/v1/event`;
-    await load(url, SEED_JSON_EXAMPLE, options.connections, options.warmupS);
+    const { url, body, headers } = scenario.request(server, await createProject(server));
+    const connections = Math.min(scenario.connections, options.connections);
+    const load = (durationS: number) => autocannon({ url, method: 'POST', headers, body, connections, duration: durationS });
+    await load(options.warmupS);
     const before = await acceptedTotal(server);
-    const result = await load(url, SEED_JSON_EXAMPLE, options.connections, options.durationS);
+    const result = await load(options.durationS);
     const committed = (await acceptedTotal(server)) - before;
     return {
-      scenario: 'audit-api single event (seed JSON example)',
+      scenario: scenario.name,
       dialect,
-      connections: options.connections,
+      connections,
       duration_s: options.durationS,
-      events_per_s: Math.round(result['2xx'] / options.durationS),
+      events_per_s: Math.round((result['2xx'] * scenario.eventsPerRequest) / options.durationS),
       requests_per_s: Math.round(result.requests.average),
       p50_ms: result.latency.p50,
       p99_ms: result.latency.p99,
@@ -107,11 +176,14 @@ function table(results: Result[]): string {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const results: Result[] = [];
-  for (const dialect of options.dialects) {
-    process.stdout.write(`audit-api on ${dialect}: ${options.durationS} s, ${options.connections} connections...\n`);
-    const result = await auditApiSingleEvent(dialect, options);
-    process.stdout.write(`  ${result.events_per_s} events/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, peak RSS ${result.peak_rss_mib} MiB\n`);
-    results.push(result);
+  const scenarios = options.only ? SCENARIOS.filter((s) => s.name.includes(options.only!)) : SCENARIOS;
+  for (const scenario of scenarios) {
+    for (const dialect of options.dialects) {
+      process.stdout.write(`${scenario.name} on ${dialect}: ${options.durationS} s...\n`);
+      const result = await run(scenario, dialect, options);
+      process.stdout.write(`  ${result.events_per_s} events/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, peak RSS ${result.peak_rss_mib} MiB\n`);
+      results.push(result);
+    }
   }
   const report = {
     date: new Date().toISOString(),
@@ -119,6 +191,11 @@ async function main(): Promise<void> {
     load_generator: 'autocannon on the same machine',
     results,
   };
+  if (options.only) {
+    // A partial run is for exploring; only a full run replaces the recorded results.
+    process.stdout.write(`\n${table(results)}\n`);
+    return;
+  }
   writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
   const readmePath = join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
