@@ -41,7 +41,7 @@ describe('enrichment pipeline extension through dependency injection', () => {
   });
 
   it('discovers enrichers contributed by another module and runs them in order after the built-ins', () => {
-    expect(t.app.get(EnrichmentPipeline).order).toEqual(['ReceivedTimeEnricher', 'ClientAddressEnricher', 'DataCenterEnricher', 'FakeDirectoryEnricher']);
+    expect(t.app.get(EnrichmentPipeline).order).toEqual(['ReceivedTimeEnricher', 'ClientAddressEnricher', 'DataCenterEnricher', 'FakeDirectoryEnricher', 'EventHashEnricher']);
   });
 
   it('persists what the contributed enrichers added', async () => {
