@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsStringMap } from '../../infrastructure/validation/is-string-map';
 
 export class ActorDto {
   @ApiProperty({ description: 'Who acted: a directory GUID, username, email, UPN or DN', example: 'jdoe' })
@@ -19,6 +20,11 @@ export class ActorDto {
   @MaxLength(2048)
   @IsString()
   href?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsStringMap()
+  fields?: Record<string, string>;
 }
 
 export class TargetDto {
@@ -45,6 +51,11 @@ export class TargetDto {
   @MaxLength(2048)
   @IsString()
   href?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsStringMap()
+  fields?: Record<string, string>;
 }
 
 export class GroupDto {
