@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InvalidInputException } from '../infrastructure/http/api-error';
 import { assertProjectAccess } from '../tenancy/project-access';
 import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
 import type { Principal } from '../tenancy/principal';
@@ -8,7 +9,6 @@ import type { ListEventsQueryDto } from './dto/list-events.query';
 import { DEFAULT_PAGE_SIZE, EventQuery, MAX_PAGE_SIZE } from './event-query';
 import type { SearchArgs, SearchConnection } from './graphql/retraced-search.schema';
 import { parseRetracedSearch } from './search/retraced-search-query';
-import { InvalidInputException } from '../infrastructure/http/api-error';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
 export interface EventPage {
