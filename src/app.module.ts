@@ -6,6 +6,7 @@ import { DatabaseModule } from './infrastructure/database/database.module';
 import { HealthModule } from './infrastructure/health/health.module';
 import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter';
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
+import { IdentityModule } from './identity/identity.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { PublisherModule } from './publisher/publisher.module';
 import { QueryModule } from './query/query.module';
@@ -23,6 +24,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         IngestionModule,
+        IdentityModule,
         PublisherModule,
         QueryModule,
       ],

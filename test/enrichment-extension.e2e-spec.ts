@@ -14,9 +14,9 @@ class DataCenterEnricher implements EventEnricher {
   }
 }
 
-/** An asynchronous enricher that fills the identity columns, as the identity module will. */
+/** An asynchronous enricher after the identity enricher (500): it may still fill the identity columns. */
 @Injectable()
-@AuditEventEnricher({ order: 60 })
+@AuditEventEnricher({ order: 600 })
 class FakeDirectoryEnricher implements EventEnricher {
   async enrich(event: AuditEventDraft): Promise<void> {
     await new Promise((r) => setImmediate(r));
@@ -41,7 +41,7 @@ describe('enrichment pipeline extension through dependency injection', () => {
   });
 
   it('discovers enrichers contributed by another module and runs them in order after the built-ins', () => {
-    expect(t.app.get(EnrichmentPipeline).order).toEqual(['ReceivedTimeEnricher', 'ClientAddressEnricher', 'DataCenterEnricher', 'FakeDirectoryEnricher', 'EventHashEnricher']);
+    expect(t.app.get(EnrichmentPipeline).order).toEqual(['ReceivedTimeEnricher', 'ClientAddressEnricher', 'DataCenterEnricher', 'IdentityEnricher', 'FakeDirectoryEnricher', 'EventHashEnricher']);
   });
 
   it('persists what the contributed enrichers added', async () => {

@@ -29,6 +29,21 @@ export interface LdapConfig {
   readonly tlsCaFile?: string;
   readonly tlsInsecure: boolean;
   readonly syncIntervalS: number;
+  /** Every Nth scheduled sync is a full reconciliation that marks vanished people deleted. */
+  readonly fullSyncEvery: number;
+  /** Connect timeout per server, then the next URL is tried. */
+  readonly connectTimeoutMs: number;
+  /** Timeout of every LDAP operation. */
+  readonly operationTimeoutMs: number;
+}
+
+export interface IdentityConfig {
+  /** Longest the enricher waits for a live directory lookup before storing the event as pending. */
+  readonly lookupBudgetMs: number;
+  /** How long an identifier the directory does not know stays cached as unknown. */
+  readonly missTtlMs: number;
+  /** How often pending events are retried against the directory. */
+  readonly pendingRetryMs: number;
 }
 
 export interface BatchConfig {
@@ -47,6 +62,7 @@ export interface AppConfig {
   /** Fastify/proxy-addr `trustProxy` value: a hop count, or a list of names/addresses/CIDRs. */
   readonly trustProxy: number | string[];
   readonly ldap?: LdapConfig;
+  readonly identity: IdentityConfig;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
   readonly batch: BatchConfig;
@@ -153,6 +169,9 @@ function parseLdap(env: Env): LdapConfig | undefined {
     tlsCaFile: read(env, 'LDAP_TLS_CA_FILE'),
     tlsInsecure: flag(env, 'LDAP_TLS_INSECURE'),
     syncIntervalS: integer(env, 'LDAP_SYNC_INTERVAL_S', 300, 0, 7 * 24 * 3600),
+    fullSyncEvery: integer(env, 'LDAP_FULL_SYNC_EVERY', 12, 1, 10_000),
+    connectTimeoutMs: integer(env, 'LDAP_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
+    operationTimeoutMs: integer(env, 'LDAP_TIMEOUT_MS', 10_000, 100, 600_000),
   };
 }
 
@@ -174,6 +193,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     integrationApiToken: read(env, 'INTEGRATION_API_TOKEN'),
     trustProxy: parseTrustProxy(read(env, 'TRUST_PROXY')),
     ldap: parseLdap(env),
+    identity: {
+      lookupBudgetMs: integer(env, 'IDENTITY_LOOKUP_BUDGET_MS', 100, 0, 10_000),
+      missTtlMs: integer(env, 'IDENTITY_MISS_TTL_S', 60, 0, 86_400) * 1000,
+      pendingRetryMs: integer(env, 'IDENTITY_PENDING_RETRY_S', 10, 1, 86_400) * 1000,
+    },
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     batch: {

@@ -31,10 +31,11 @@ export class HealthController implements OnModuleInit {
         const timeout = new Promise<{ ok: false; detail: string }>((resolve) =>
           setTimeout(() => resolve({ ok: false, detail: 'timed out' }), CHECK_TIMEOUT_MS).unref(),
         );
-        return [c.name, await Promise.race([c.check(), timeout])] as const;
+        const result = await Promise.race([c.check(), timeout]);
+        return [c.name, c.critical === false ? { ...result, critical: false } : result] as const;
       }),
     );
-    const ok = results.every(([, r]) => r.ok);
+    const ok = results.every(([, r]) => r.ok || (r as { critical?: boolean }).critical === false);
     reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
   }
 }

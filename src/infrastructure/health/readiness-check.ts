@@ -8,6 +8,8 @@ export interface ReadinessResult {
 /** A dependency `/health/ready` reports on; modules contribute one by providing a decorated class. */
 export interface ReadinessCheck {
   readonly name: string;
+  /** A failing non-critical check is reported but leaves the service ready. Default true. */
+  readonly critical?: boolean;
   check(): Promise<ReadinessResult>;
 }
 

@@ -31,10 +31,14 @@ export class EnrichmentPipeline implements OnModuleInit {
 
   async enrich(events: AuditEventDraft[], context: IngestContext): Promise<CompleteAuditEvent[]> {
     for (const { enricher } of this.enrichers) {
+      // The events of one request are enriched concurrently (a bulk request's live lookups overlap);
+      // each enricher finishes before the next starts.
+      let pending: Promise<void>[] | undefined;
       for (const event of events) {
-        const pending = enricher.enrich(event, context);
-        if (pending) await pending;
+        const result = enricher.enrich(event, context);
+        if (result) (pending ??= []).push(result);
       }
+      if (pending) await Promise.all(pending);
     }
     for (const event of events) {
       if (event.received === undefined || event.created === undefined) {

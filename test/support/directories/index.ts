@@ -3,4 +3,4 @@ export * from './ad-guid';
 export * from './ldif';
 export * from './openldap';
 export * from './samba-ad';
-export { DirectoryServerNotInstalledError, INSTALL_HINT } from './process-utils';
+export { DirectoryServerNotInstalledError, findFreePort, INSTALL_HINT } from './process-utils';

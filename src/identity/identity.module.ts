@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { IntegrationApiGuard } from '../ingestion/integration-api.guard';
+import { TenancyModule } from '../tenancy/tenancy.module';
+import { IdentityController } from './api/identity.controller';
+import { ProvisioningController } from './api/provisioning.controller';
+import { DirectoryReadiness } from './directory.readiness';
+import { ldapDirectoryProvider } from './ldap/ldap-directory.provider';
+import { DirectoryMirrorRepository } from './mirror/directory-mirror.repository';
+import { DirectoryMirror } from './mirror/directory-mirror.service';
+import { ProvisioningService } from './provisioning/provisioning.service';
+import { DirectoryIdentityResolver } from './resolution/directory-identity.resolver';
+import { IdentityEnricher } from './resolution/identity.enricher';
+import { IDENTITY_RESOLVER } from './resolution/identity-resolver';
+import { PendingEventsRepository } from './resolution/pending-events.repository';
+import { PendingIdentityJob } from './resolution/pending-identity.job';
+import { DirectorySyncService } from './sync/directory-sync.service';
+
+/**
+ * Who the actors are: the LDAP / AD directory, its local mirror (kept by sync and by the
+ * Provisioning API), the resolver behind IDENTITY_RESOLVER, and the enricher that stamps each
+ * event with the actor's GUID before it is stored.
+ */
+@Module({
+  imports: [DiscoveryModule, TenancyModule],
+  controllers: [IdentityController, ProvisioningController],
+  providers: [
+    ldapDirectoryProvider,
+    DirectoryMirrorRepository,
+    DirectoryMirror,
+    DirectorySyncService,
+    DirectoryIdentityResolver,
+    { provide: IDENTITY_RESOLVER, useExisting: DirectoryIdentityResolver },
+    IdentityEnricher,
+    PendingEventsRepository,
+    PendingIdentityJob,
+    ProvisioningService,
+    DirectoryReadiness,
+    IntegrationApiGuard,
+  ],
+  exports: [IDENTITY_RESOLVER, DirectoryMirror, DirectorySyncService, PendingIdentityJob],
+})
+export class IdentityModule {}

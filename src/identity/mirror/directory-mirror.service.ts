@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CLOCK, Clock } from '../../infrastructure/clock/clock';
+import type { DirectoryGroup, DirectoryPerson } from '../directory-person';
+import { DirectoryMirrorRepository } from './directory-mirror.repository';
+import { aliasKeys, IdentityIndex } from './identity-index';
+
+export interface ApplyCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+function sameContent(a: DirectoryPerson, b: DirectoryPerson): boolean {
+  return (
+    a.source === b.source &&
+    a.username === b.username &&
+    a.upn === b.upn &&
+    a.email === b.email &&
+    a.dn === b.dn &&
+    a.displayName === b.displayName &&
+    a.disabled === b.disabled &&
+    a.deleted === b.deleted &&
+    JSON.stringify(a.groups) === JSON.stringify(b.groups)
+  );
+}
+
+/**
+ * The local mirror of directory people (the provisioning concept): persisted in the database,
+ * held in memory for the enricher. LDAP sync, the Provisioning API and live lookups all write here.
+ */
+@Injectable()
+export class DirectoryMirror implements OnModuleInit {
+  private readonly logger = new Logger(DirectoryMirror.name);
+  readonly index = new IdentityIndex();
+
+  constructor(
+    private readonly repository: DirectoryMirrorRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const [people, aliases, groups] = await Promise.all([this.repository.loadPeople(), this.repository.loadAliases(), this.repository.loadGroups()]);
+    for (const person of people) this.index.put(person);
+    for (const { alias, guid } of aliases) this.index.putFormerName(alias, guid);
+    this.index.setGroups(groups);
+    this.logger.log({ msg: 'directory mirror loaded', people: people.length, groups: groups.length });
+  }
+
+  find(identifier: string): DirectoryPerson | undefined {
+    return this.index.find(identifier);
+  }
+
+  get(guid: string): DirectoryPerson | undefined {
+    return this.index.get(guid);
+  }
+
+  /** Writes people seen by a source; unchanged ones only get their last-seen time (when `touch`). */
+  async apply(people: DirectoryPerson[], options: { touch?: boolean } = {}): Promise<ApplyCounts> {
+    const now = this.clock.now();
+    const counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
+    const changed: DirectoryPerson[] = [];
+    const aliases: { alias: string; guid: string }[] = [];
+    const untouched: string[] = [];
+    for (const incoming of people) {
+      const previous = this.index.get(incoming.guid);
+      const person: DirectoryPerson = { ...incoming, guid: incoming.guid.toLowerCase(), firstSeenAt: previous?.firstSeenAt ?? now, lastSeenAt: now };
+      if (previous && sameContent(previous, person)) {
+        counts.unchanged += 1;
+        untouched.push(person.guid);
+        previous.lastSeenAt = now;
+        continue;
+      }
+      if (previous) counts.updated += 1;
+      else counts.created += 1;
+      const previousKeys = previous ? new Set(aliasKeys(previous)) : new Set<string>();
+      for (const alias of aliasKeys(person)) if (!previousKeys.has(alias)) aliases.push({ alias, guid: person.guid });
+      changed.push(person);
+    }
+    await this.repository.savePeople(changed, aliases, now);
+    for (const person of changed) this.index.put(person);
+    if (options.touch && untouched.length > 0) await this.repository.touch(untouched, now);
+    return counts;
+  }
+
+  /** Marks people deleted, keeping them (and their names) so their history stays attributed. */
+  async markDeleted(guids: string[]): Promise<number> {
+    const now = this.clock.now();
+    const hits = guids.map((g) => this.index.get(g)).filter((p): p is DirectoryPerson => p !== undefined && !p.deleted);
+    if (hits.length === 0) return 0;
+    await this.repository.markDeleted(hits.map((p) => p.guid), now);
+    for (const person of hits) this.index.put({ ...person, deleted: true });
+    return hits.length;
+  }
+
+  /** People of a source that are not deleted and were not in `seen`. */
+  missingFrom(source: string, seen: Set<string>): string[] {
+    const missing: string[] = [];
+    for (const person of this.index.all()) if (person.source === source && !person.deleted && !seen.has(person.guid)) missing.push(person.guid);
+    return missing;
+  }
+
+  /** Every not-deleted person of a source. */
+  activeOf(source: string): string[] {
+    return this.missingFrom(source, new Set());
+  }
+
+  count(source?: string): { people: number; deleted: number } {
+    let people = 0;
+    let deleted = 0;
+    for (const person of this.index.all()) {
+      if (source && person.source !== source) continue;
+      if (person.deleted) deleted += 1;
+      else people += 1;
+    }
+    return { people, deleted };
+  }
+
+  groups(): DirectoryGroup[] {
+    return this.index.groupList();
+  }
+
+  async replaceGroups(groups: DirectoryGroup[]): Promise<void> {
+    await this.repository.replaceGroups(groups, this.clock.now());
+    this.index.setGroups(groups);
+  }
+}

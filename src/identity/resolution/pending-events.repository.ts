@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ActorIdentity } from '../../ingestion/audit-event';
+import { AuditEventEntity } from '../../ingestion/audit-event.entity';
+
+/** Reads events stored `pending` and writes their identity columns: nothing else of an event. */
+@Injectable()
+export class PendingEventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Up to `limit` pending events after `afterId` (ids are time-ordered), oldest first. */
+  async next(limit: number, afterId = ''): Promise<{ id: string; actorId: string | null }[]> {
+    const rows: { id: string; actor_id: string | null }[] = await this.dataSource
+      .createQueryBuilder()
+      .select(['e.id AS id', 'e.actor_id AS actor_id'])
+      .from('audit_events', 'e')
+      .where(`e.identity_status = 'pending'`)
+      .andWhere('e.id > :afterId', { afterId })
+      .orderBy('e.id', 'ASC')
+      .limit(limit)
+      .getRawMany();
+    return rows.map((r) => ({ id: r.id, actorId: r.actor_id }));
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM audit_events WHERE identity_status = 'pending'`);
+    return Number(row.n);
+  }
+
+  /** Sets the identity of still-pending events; returns how many changed. */
+  async resolve(ids: string[], identity: ActorIdentity): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(AuditEventEntity)
+      .set({
+        actorGuid: identity.guid ?? null,
+        actorUsername: identity.username ?? null,
+        actorEmail: identity.email ?? null,
+        actorDn: identity.dn ?? null,
+        identityStatus: identity.status,
+      })
+      .where('id IN (:...ids)', { ids })
+      .andWhere(`identity_status = 'pending'`)
+      .execute();
+    return result.affected ?? ids.length;
+  }
+}
