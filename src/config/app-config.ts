@@ -27,6 +27,8 @@ export interface LdapConfig {
   readonly userFilter?: string;
   readonly startTls: boolean;
   readonly tlsCaFile?: string;
+  /** The name the server certificate must carry, when it differs from the URL's host. */
+  readonly tlsServername?: string;
   readonly tlsInsecure: boolean;
   readonly syncIntervalS: number;
   /** Every Nth scheduled sync is a full reconciliation that marks vanished people deleted. */
@@ -167,6 +169,7 @@ function parseLdap(env: Env): LdapConfig | undefined {
     userFilter,
     startTls: flag(env, 'LDAP_START_TLS'),
     tlsCaFile: read(env, 'LDAP_TLS_CA_FILE'),
+    tlsServername: read(env, 'LDAP_TLS_SERVERNAME'),
     tlsInsecure: flag(env, 'LDAP_TLS_INSECURE'),
     syncIntervalS: integer(env, 'LDAP_SYNC_INTERVAL_S', 300, 0, 7 * 24 * 3600),
     fullSyncEvery: integer(env, 'LDAP_FULL_SYNC_EVERY', 12, 1, 10_000),

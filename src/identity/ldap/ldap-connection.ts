@@ -33,6 +33,7 @@ export class LdapConnection {
   constructor(private readonly config: LdapConfig) {
     this.tlsOptions = {
       rejectUnauthorized: !config.tlsInsecure,
+      ...(config.tlsServername ? { servername: config.tlsServername } : {}),
       ...(config.tlsCaFile ? { ca: readFileSync(config.tlsCaFile) } : {}),
     };
   }

@@ -114,6 +114,8 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     const started = this.clock.now();
     const state = await this.repository.syncState(LDAP_SOURCE);
     const info = await directory.describe();
+    // `DOMAIN\user` names only match this directory's own NetBIOS domain.
+    if (info.netbiosDomain) this.mirror.index.netbiosDomain = info.netbiosDomain;
     let mode = requested;
     let reason: string | undefined;
     if (mode === 'incremental' && !state?.changeMarker) {
