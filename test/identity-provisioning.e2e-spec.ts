@@ -1,0 +1,167 @@
+import { Injectable, Module } from '@nestjs/common';
+import type { DirectoryPerson } from '../src/identity/directory-person';
+import { IDENTITY_RESOLVER, IdentityResolution, IdentityResolver, IdentitySource, IdentitySourceProvider } from '../src/identity/resolution/identity-resolver';
+import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
+import { adminHeaders, postJson, readAllEvents, startTestApp, TestApp } from './support/test-app';
+
+const JANE = '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
+
+describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mirror on %s', (dialect) => {
+  let db: TestDatabase;
+  let t: TestApp;
+  const provision = (path: string, body: unknown) => postJson(`${t.baseUrl}/provisioning/v1/${path}`, body);
+  const user = (id: string) => fetch(`${t.baseUrl}/identity/v1/user/${encodeURIComponent(id)}`, { headers: adminHeaders() });
+  const log = (actor: string, action: string) => postJson(`${t.baseUrl}/audit/v1/event`, { action, actor: { id: actor } });
+  const event = async (action: string) => (await readAllEvents(t.baseUrl)).find((e) => e.action === action);
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    t = await startTestApp(db.url);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('answers ping with 204', async () => {
+    expect((await fetch(`${t.baseUrl}/provisioning/v1/ping`)).status).toBe(204);
+  });
+
+  it('creates a user (201), and a repeated create updates it instead of failing', async () => {
+    const body = { uuid: JANE.toUpperCase(), username: 'jdoe', email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe', password: 'never-stored', password_format: 'plain' };
+    expect((await provision('user/create', body)).status).toBe(201);
+    expect((await provision('user/create', { ...body, full_name: 'Jane Q. Doe' })).status).toBe(201);
+    expect(await (await user('jdoe')).json()).toMatchObject({ guid: JANE, username: 'jdoe', email: 'jane@example.com', display_name: 'Jane Q. Doe', source: 'provisioning', deleted: false });
+    expect(JSON.stringify(await (await user(JANE)).json())).not.toContain('never-stored');
+  });
+
+  it('resolves events by any provisioned name to the uuid', async () => {
+    expect((await log('jane@example.com', 'prov.by.email')).status).toBe(201);
+    expect(await event('prov.by.email')).toMatchObject({ identity_status: 'resolved', actor: { guid: JANE, username: 'jdoe', email: 'jane@example.com' } });
+  });
+
+  it('modifies a user (204) keeping absent fields, and creates an unknown one', async () => {
+    expect((await provision('user/modify', { uuid: JANE, username: 'jsmith' })).status).toBe(204);
+    expect(await (await user('jsmith')).json()).toMatchObject({ guid: JANE, username: 'jsmith', email: 'jane@example.com' });
+    expect((await user('jdoe')).status).toBe(200);
+    expect((await provision('user/modify', { uuid: 'emp-77', username: 'newbie' })).status).toBe(204);
+    expect(await (await user('newbie')).json()).toMatchObject({ guid: 'emp-77', source: 'provisioning' });
+  });
+
+  it('refuses a payload without uuid or with wrong types, naming the field', async () => {
+    const missing = await provision('user/create', { username: 'x' });
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(await missing.json())).toContain('uuid');
+    const wrong = await provision('user/modify', { uuid: 'x', email: 5 });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(await wrong.json())).toContain('email');
+  });
+
+  it('deletes (204, also when absent) keeping the person and their events attributed', async () => {
+    expect((await fetch(`${t.baseUrl}/provisioning/v1/user/${JANE}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${t.baseUrl}/provisioning/v1/user/${JANE}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`${t.baseUrl}/provisioning/v1/user/no-such-user`, { method: 'DELETE' })).status).toBe(204);
+    expect(await (await user('jsmith')).json()).toMatchObject({ guid: JANE, deleted: true });
+    expect(await event('prov.by.email')).toMatchObject({ actor: { guid: JANE } });
+  });
+
+  it('resets (204): every provisioned user is marked deleted until sent again', async () => {
+    expect((await provision('reset', {})).status).toBe(204);
+    expect(await (await user('newbie')).json()).toMatchObject({ deleted: true });
+    expect((await provision('user/create', { uuid: 'emp-77', username: 'newbie' })).status).toBe(201);
+    expect(await (await user('newbie')).json()).toMatchObject({ deleted: false });
+    const sources = await (await fetch(`${t.baseUrl}/identity/v1/sources`, { headers: adminHeaders() })).json();
+    expect(sources.sources).toEqual([{ name: 'provisioning', type: 'provisioning', people: 1, deleted: 1 }]);
+  });
+
+  it('keeps the mirror across a restart', async () => {
+    await t.close();
+    t = await startTestApp(db.url);
+    expect(await (await user('jsmith')).json()).toMatchObject({ guid: JANE, deleted: true });
+    expect((await log('jdoe', 'prov.after.restart')).status).toBe(201);
+    expect(await event('prov.after.restart')).toMatchObject({ identity_status: 'resolved', actor: { guid: JANE, username: 'jsmith' } });
+  });
+
+  it('protects the Identity API with a token and the Provisioning API with INTEGRATION_API_TOKEN when set', async () => {
+    expect((await fetch(`${t.baseUrl}/identity/v1/user/jdoe`)).status).toBe(401);
+    const guarded = await startTestApp(db.url, { env: { INTEGRATION_API_TOKEN: 'integration-token-0123456789' } });
+    try {
+      expect((await fetch(`${guarded.baseUrl}/provisioning/v1/ping`)).status).toBe(401);
+      expect((await fetch(`${guarded.baseUrl}/provisioning/v1/ping`, { headers: { authorization: 'Bearer integration-token-0123456789' } })).status).toBe(204);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+/** A team's HR system as a second identity source, contributed from its own module. */
+@Injectable()
+@IdentitySourceProvider({ order: 10 })
+class HrSystemSource implements IdentitySource {
+  readonly name = 'hr-system';
+  lookups = 0;
+  async lookup(identifier: string): Promise<DirectoryPerson | null> {
+    this.lookups += 1;
+    await new Promise((r) => setTimeout(r, 20));
+    if (identifier !== 'emp-42') return null;
+    return { guid: '42424242-0000-4000-8000-000000000042', source: this.name, username: 'emp-42', email: 'ada@example.com', groups: [], disabled: false, deleted: false };
+  }
+}
+
+@Module({ providers: [HrSystemSource], exports: [HrSystemSource] })
+class HrModule {}
+
+/** A team's own resolver replacing the default one. */
+@Injectable()
+class FixedResolver implements IdentityResolver {
+  resolveLocal(identifier: string): IdentityResolution | undefined {
+    return identifier === 'svc-backup'
+      ? { status: 'resolved', person: { guid: 'bac0bac0-0000-4000-8000-00000000b0b0', source: 'fixed', username: 'svc-backup', groups: [], disabled: false, deleted: false } }
+      : { status: 'unknown' };
+  }
+  async resolve(identifier: string): Promise<IdentityResolution> {
+    return this.resolveLocal(identifier) as IdentityResolution;
+  }
+  membersOf(): string[] {
+    return [];
+  }
+}
+
+describe('identity resolution is extended and replaced through dependency injection', () => {
+  let db: TestDatabase;
+  afterEach(async () => db?.drop());
+
+  it('asks a contributed source on a miss, once per identifier however many events carry it', async () => {
+    db = await createTestDatabase('sqlite');
+    const t = await startTestApp(db.url, { extraImports: [HrModule] });
+    try {
+      const bulk = Array.from({ length: 20 }, () => postJson(`${t.baseUrl}/audit/v1/event`, { action: 'hr.source', actor: { id: 'emp-42' } }));
+      expect((await Promise.all(bulk)).map((r) => r.status)).toEqual(Array(20).fill(201));
+      const events = (await readAllEvents(t.baseUrl)).filter((e) => e.action === 'hr.source');
+      expect(events).toHaveLength(20);
+      for (const e of events) expect(e).toMatchObject({ identity_status: 'resolved', actor: { guid: '42424242-0000-4000-8000-000000000042', email: 'ada@example.com' } });
+      expect(t.app.get(HrSystemSource).lookups).toBe(1);
+      // Misses are cached too: a second unknown actor is asked for once.
+      await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'hr.miss', actor: { id: 'ghost' } });
+      await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'hr.miss', actor: { id: 'ghost' } });
+      expect(t.app.get(HrSystemSource).lookups).toBe(2);
+      expect((await readAllEvents(t.baseUrl)).filter((e) => e.action === 'hr.miss').map((e) => e.identity_status)).toEqual(['unknown', 'unknown']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('uses a resolver provided under IDENTITY_RESOLVER instead of the default', async () => {
+    db = await createTestDatabase('sqlite');
+    const t = await startTestApp(db.url, { customize: (b) => b.overrideProvider(IDENTITY_RESOLVER).useClass(FixedResolver) });
+    try {
+      await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'fixed.resolver', actor: { id: 'svc-backup' } });
+      const [event] = (await readAllEvents(t.baseUrl)).filter((e) => e.action === 'fixed.resolver');
+      expect(event).toMatchObject({ identity_status: 'resolved', actor: { guid: 'bac0bac0-0000-4000-8000-00000000b0b0' } });
+      const identity = await (await fetch(`${t.baseUrl}/identity/v1/user/svc-backup`, { headers: adminHeaders() })).json();
+      expect(identity.guid).toBe('bac0bac0-0000-4000-8000-00000000b0b0');
+    } finally {
+      await t.close();
+    }
+  });
+});
