@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS, Dialect, createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
+import { deadDirectoryLatency, enricherOverhead, IDENTITY_BUDGET_MS, IdentityLoadResult, SyncBenchResult, syncTenThousand } from './identity-bench';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -173,10 +174,23 @@ function table(results: Result[]): string {
   return ['| scenario | database | events/s | p50 ms | p99 ms | peak RSS MiB | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+function identityTable(results: IdentityLoadResult[]): string {
+  const rows = results.map(
+    (r) => `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
+  );
+  return ['| identity scenario | database | events/s | p50 ms | p99 ms | resolved | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+function syncTable(results: SyncBenchResult[]): string {
+  const rows = results.map((r) => `| ${r.people.toLocaleString('en-US')} people (OpenLDAP slapd) | ${r.dialect} | ${r.people_seen.toLocaleString('en-US')} | ${r.first_sync_ms} | ${r.resync_ms} |`);
+  return ['| directory sync | database | people seen | first full sync ms | unchanged full sync ms |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const results: Result[] = [];
   const scenarios = options.only ? SCENARIOS.filter((s) => s.name.includes(options.only!)) : SCENARIOS;
+  const withIdentity = !options.only || options.only === 'identity';
   for (const scenario of scenarios) {
     for (const dialect of options.dialects) {
       process.stdout.write(`${scenario.name} on ${dialect}: ${options.durationS} s...\n`);
@@ -185,15 +199,29 @@ async function main(): Promise<void> {
       results.push(result);
     }
   }
+  const identity: IdentityLoadResult[] = [];
+  const sync: SyncBenchResult[] = [];
+  if (withIdentity) {
+    for (const dialect of options.dialects) {
+      process.stdout.write(`identity enricher on/off on ${dialect}...\n`);
+      identity.push(...(await enricherOverhead(dialect, options.durationS, ADMIN_TOKEN)));
+      process.stdout.write(`directory unresponsive on ${dialect}...\n`);
+      identity.push(...(await deadDirectoryLatency(dialect, options.durationS, ADMIN_TOKEN)));
+      process.stdout.write(`sync of 10,000 people on ${dialect}...\n`);
+      sync.push(await syncTenThousand(dialect, ADMIN_TOKEN));
+    }
+  }
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
     load_generator: 'autocannon on the same machine',
     results,
+    identity: { lookup_budget_ms: IDENTITY_BUDGET_MS, load: identity, sync },
   };
+  const tables = [table(results), ...(withIdentity ? [identityTable(identity), syncTable(sync)] : [])].join('\n\n');
   if (options.only) {
     // A partial run is for exploring; only a full run replaces the recorded results.
-    process.stdout.write(`\n${table(results)}\n`);
+    process.stdout.write(`\n${tables}\n`);
     return;
   }
   writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
@@ -202,9 +230,9 @@ async function main(): Promise<void> {
   const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
   if (marked.test(readme)) {
     const stamp = `Measured ${report.date.slice(0, 10)} on ${report.machine.cpus} cores (${report.machine.cpu_model}), Node ${report.machine.node}, load generator on the same machine.`;
-    writeFileSync(readmePath, readme.replace(marked, `<!-- bench:start -->\n${stamp}\n\n${table(results)}\n<!-- bench:end -->`));
+    writeFileSync(readmePath, readme.replace(marked, `<!-- bench:start -->\n${stamp}\n\n${tables}\n<!-- bench:end -->`));
   }
-  process.stdout.write(`\n${table(results)}\n\nwrote bench/results.json\n`);
+  process.stdout.write(`\n${tables}\n\nwrote bench/results.json\n`);
 }
 
 main().catch((error) => {

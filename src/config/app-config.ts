@@ -40,6 +40,8 @@ export interface LdapConfig {
 }
 
 export interface IdentityConfig {
+  /** When false the identity enricher leaves every event `unknown` (IDENTITY_ENRICHMENT=off). */
+  readonly enrichment: boolean;
   /** Longest the enricher waits for a live directory lookup before storing the event as pending. */
   readonly lookupBudgetMs: number;
   /** How long an identifier the directory does not know stays cached as unknown. */
@@ -89,6 +91,11 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+/** on/off switches that default to on. */
+function flagOn(env: Env, name: string): boolean {
+  return read(env, name) === undefined ? true : flag(env, name);
 }
 
 function flag(env: Env, name: string): boolean {
@@ -197,6 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: parseTrustProxy(read(env, 'TRUST_PROXY')),
     ldap: parseLdap(env),
     identity: {
+      enrichment: flagOn(env, 'IDENTITY_ENRICHMENT'),
       lookupBudgetMs: integer(env, 'IDENTITY_LOOKUP_BUDGET_MS', 100, 0, 10_000),
       missTtlMs: integer(env, 'IDENTITY_MISS_TTL_S', 60, 0, 86_400) * 1000,
       pendingRetryMs: integer(env, 'IDENTITY_PENDING_RETRY_S', 10, 1, 86_400) * 1000,

@@ -11,6 +11,8 @@ import { LDAP_SOURCE } from '../sync/directory-sync.service';
 import { IdentityResolution, IdentityResolver, IdentitySource, IdentitySourceProvider, ResolveOptions } from './identity-resolver';
 
 const UNKNOWN: IdentityResolution = { status: 'unknown' };
+/** How long after a failed or over-budget lookup the enricher stops waiting for the directory. */
+const DEGRADED_MS = 2_000;
 
 /**
  * The default resolver: the in-memory mirror first (no I/O), then a live lookup in the directory
@@ -23,6 +25,8 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
   private readonly inFlight = new Map<string, Promise<IdentityResolution>>();
   private readonly misses = new Map<string, number>();
   private sources: IdentitySource[] = [];
+  /** Until then a live lookup is known to be slow or failing: misses answer pending at once. */
+  private degradedUntil = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,8 +77,13 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
     }
     const budget = options.budgetMs;
     if (budget === undefined) return lookup;
+    // While the directory is down or slow, waiting would only add the whole budget to every event.
+    if (this.clock.now() < this.degradedUntil) return Promise.resolve({ status: 'pending', reason: 'directory slow or unavailable' });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ status: 'pending', reason: `directory did not answer within ${budget} ms` }), budget);
+      const timer = setTimeout(() => {
+        this.degradedUntil = this.clock.now() + DEGRADED_MS;
+        resolve({ status: 'pending', reason: `directory did not answer within ${budget} ms` });
+      }, budget);
       void lookup.then((result) => {
         clearTimeout(timer);
         resolve(result);
@@ -96,6 +105,7 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
       try {
         const person = await source.lookup(identifier);
         if (person) {
+          this.degradedUntil = 0;
           const known = this.mirror.get(person.guid);
           // A live hit joins the mirror so the next event is a memory hit.
           await this.mirror.apply([{ ...person, groups: person.groups.length > 0 ? person.groups : (known?.groups ?? []) }]).catch((error: Error) =>
@@ -107,7 +117,11 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
         failures.push(`${source.name}: ${(error as Error).message}`);
       }
     }
-    if (failures.length > 0) return { status: 'pending', reason: failures.join('; ') };
+    if (failures.length > 0) {
+      this.degradedUntil = this.clock.now() + DEGRADED_MS;
+      return { status: 'pending', reason: failures.join('; ') };
+    }
+    this.degradedUntil = 0;
     this.misses.set(key, this.clock.now() + this.config.identity.missTtlMs);
     if (this.misses.size > 100_000) this.misses.delete(this.misses.keys().next().value as string);
     return UNKNOWN;

@@ -20,17 +20,19 @@ export function identityOf(resolution: IdentityResolution): ActorIdentity {
 @AuditEventEnricher({ order: 500 })
 export class IdentityEnricher implements EventEnricher {
   private readonly budgetMs: number;
+  private readonly enabled: boolean;
 
   constructor(
     @Inject(IDENTITY_RESOLVER) private readonly resolver: IdentityResolver,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.budgetMs = config.identity.lookupBudgetMs;
+    this.enabled = config.identity.enrichment;
   }
 
   enrich(event: AuditEventDraft): void | Promise<void> {
     const id = event.actor?.id;
-    if (!id) {
+    if (!id || !this.enabled) {
       event.identity = { status: 'unknown' };
       return;
     }
