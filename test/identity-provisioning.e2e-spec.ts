@@ -2,6 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import type { DirectoryPerson } from '../src/identity/directory-person';
 import { IDENTITY_RESOLVER, IdentityResolution, IdentityResolver, IdentitySource, IdentitySourceProvider } from '../src/identity/resolution/identity-resolver';
 import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
+import { findFreePort } from './support/directories';
 import { adminHeaders, postJson, readAllEvents, startTestApp, TestApp } from './support/test-app';
 
 const JANE = '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -160,6 +161,32 @@ describe('identity resolution is extended and replaced through dependency inject
       expect(event).toMatchObject({ identity_status: 'resolved', actor: { guid: 'bac0bac0-0000-4000-8000-00000000b0b0' } });
       const identity = await (await fetch(`${t.baseUrl}/identity/v1/user/svc-backup`, { headers: adminHeaders() })).json();
       expect(identity.guid).toBe('bac0bac0-0000-4000-8000-00000000b0b0');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('start-up with an unreachable directory', () => {
+  let db: TestDatabase;
+  afterEach(async () => db?.drop());
+
+  it('serves anyway, stores unknown actors pending, and reports the directory on /health/ready without failing it', async () => {
+    db = await createTestDatabase('sqlite');
+    const deadPort = await findFreePort();
+    const t = await startTestApp(db.url, { env: { LDAP_URL: `ldap://127.0.0.1:${deadPort}`, LDAP_CONNECT_TIMEOUT_MS: '500', IDENTITY_LOOKUP_BUDGET_MS: '200' } });
+    try {
+      const started = performance.now();
+      expect((await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'dir.unreachable', actor: { id: 'jdoe' } })).status).toBe(201);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const [event] = (await readAllEvents(t.baseUrl)).filter((e) => e.action === 'dir.unreachable');
+      expect(event.identity_status).toBe('pending');
+      const ready = await fetch(`${t.baseUrl}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect((await ready.json()).checks.directory).toMatchObject({ ok: false, critical: false });
+      const sync = await postJson(`${t.baseUrl}/identity/v1/sync`, {}, adminHeaders());
+      expect(sync.status).toBe(503);
+      expect((await sync.json()).message).toContain('directory unavailable');
     } finally {
       await t.close();
     }
