@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createTestDatabase, TestDatabase } from './support/databases';
-import { SambaAdHandle, startSambaAd } from './support/directories';
+import { childDn, ldifRecord, SambaAdHandle, SPECIAL_USER_CN, startSambaAd } from './support/directories';
 import { adminHeaders, postJson, readAllEvents, startTestApp, TestApp } from './support/test-app';
 
 jest.setTimeout(300_000);
@@ -78,6 +78,28 @@ describe('identity against a real Samba Active Directory domain controller', () 
       expect(await response.json()).toMatchObject({ guid: janeGuid, username: 'jdoe', upn: 'jdoe@corp.example.com', email: 'jane.doe@example.com' });
     }
     expect((await user(service.baseUrl, 'OTHERDOMAIN\\jdoe')).status).toBe(404);
+  });
+
+  it('resolves a user whose DN holds ( ) * \\ , and non-ASCII, by DN and by name', async () => {
+    const dn = childDn('CN', SPECIAL_USER_CN, ad.usersDn);
+    await ad.ldapAdd(
+      ldifRecord(dn, {
+        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+        sAMAccountName: 'zoe.obrien',
+        userPrincipalName: 'zoe.obrien@corp.example.com',
+        mail: 'zoe.obrien@example.com',
+      }),
+    );
+    const guid = await ad.showObjectGuid('zoe.obrien');
+    // Live (not yet synced), then from the mirror after a sync.
+    for (const phase of ['live', 'mirror']) {
+      if (phase === 'mirror') await sync(service.baseUrl);
+      for (const alias of [dn, 'zoe.obrien', 'CORP\\zoe.obrien', 'zoe.obrien@corp.example.com']) {
+        const response = await user(service.baseUrl, alias);
+        expect({ phase, alias, status: response.status }).toEqual({ phase, alias, status: 200 });
+        expect(await response.json()).toMatchObject({ guid, display_name: SPECIAL_USER_CN });
+      }
+    }
   });
 
   it('resolves nested groups (inner inside outer)', async () => {
