@@ -1,24 +1,32 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
 import type { EventFilter, EventQuery, TimeRange } from './event-query';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect, searchWords } from './search-dialect/event-search-dialect';
 
 /** `%`, `_` and the escape character itself are literal in user text. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-const TEXT_COLUMNS = ['action', 'description', 'actor_id', 'actor_name', 'target_id', 'target_name', 'group_id', 'group_name', 'fields'];
-
 /** Reads events for a query by keyset on the per-project sequence number; one implementation for every API. */
 @Injectable()
 export class AuditEventReader {
-  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+  constructor(
+    @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
+    @Inject(EVENT_SEARCH_DIALECT) private readonly dialect: EventSearchDialect,
+  ) {}
 
   async page(query: EventQuery): Promise<AuditEventEntity[]> {
+    return this.pageQuery(query).getMany();
+  }
+
+  /** The page's query, for callers that stream it (exports) or explain it. */
+  pageQuery(query: Omit<EventQuery, 'limit'> & { limit?: number }): SelectQueryBuilder<AuditEventEntity> {
     const qb = this.matching(query.projectId, query.filter);
     if (query.beforeSeq !== undefined) qb.andWhere('e.seq < :beforeSeq', { beforeSeq: query.beforeSeq });
     if (query.afterSeq !== undefined) qb.andWhere('e.seq > :afterSeq', { afterSeq: query.afterSeq });
-    return qb.orderBy('e.seq', query.order === 'desc' ? 'DESC' : 'ASC').limit(query.limit).getMany();
+    qb.orderBy('e.seq', query.order === 'desc' ? 'DESC' : 'ASC');
+    return query.limit === undefined ? qb : qb.limit(query.limit);
   }
 
   /** How many events match, ignoring paging. */
@@ -41,15 +49,26 @@ export class AuditEventReader {
     if (filter.description !== undefined) {
       qb.andWhere("LOWER(e.description) LIKE :description ESCAPE '\\'", { description: `%${likeLiteral(filter.description.toLowerCase())}%` });
     }
-    filter.text?.forEach((term, i) => {
-      const parameter = `text${i}`;
-      qb.andWhere(
-        new Brackets((any) => {
-          for (const column of TEXT_COLUMNS) any.orWhere(`LOWER(e.${column}) LIKE :${parameter} ESCAPE '\\'`);
-        }),
-        { [parameter]: `%${likeLiteral(term.toLowerCase())}%` },
-      );
-    });
+    if (filter.text?.length) {
+      const words = filter.text.flatMap(searchWords);
+      if (words.length > 0) this.dialect.fullText(qb, words);
+    }
+    if (filter.actor) {
+      if (filter.actor.guid !== undefined) qb.andWhere('e.actor_guid = :actorGuid', { actorGuid: filter.actor.guid });
+      else if (filter.actor.ids.length === 1) qb.andWhere('e.actor_id = :actorRawId', { actorRawId: filter.actor.ids[0] });
+      else this.dialect.anyOf(qb, 'actor_id', filter.actor.ids, 'actorRawIds');
+    }
+    if (filter.actorGuids) {
+      if (filter.actorGuids.length === 0) qb.andWhere('1 = 0');
+      else this.dialect.anyOf(qb, 'actor_guid', filter.actorGuids, 'memberGuids');
+    }
+    if (filter.groupId !== undefined) qb.andWhere('e.group_id = :groupId', { groupId: filter.groupId });
+    if (filter.targetId !== undefined) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
+    if (filter.sourceIp !== undefined) qb.andWhere('e.source_ip = :sourceIp', { sourceIp: filter.sourceIp });
+    if (filter.failure !== undefined) qb.andWhere('e.is_failure = :failure', { failure: filter.failure });
+    const reads = filter.reads ?? 'exclude';
+    if (reads === 'exclude') qb.andWhere(`e.source_api <> 'read-audit'`);
+    else if (reads === 'only') qb.andWhere(`e.source_api = 'read-audit'`);
     return qb;
   }
 

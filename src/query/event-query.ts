@@ -19,8 +19,24 @@ export interface EventFilter {
   /** Substring of the description, case-insensitive. */
   description?: string;
   externalId?: string;
-  /** Free-text terms; each must appear in the action, description, actor, target, group or fields. */
+  /** Free text: every word must occur in the action, description, actor, target, group or fields. */
   text?: string[];
+  /**
+   * A person: events whose resolved actor GUID is `guid`; when the name is not a known person,
+   * events whose raw actor id is one of `ids`.
+   */
+  actor?: { guid?: string; ids: string[] };
+  /** Events of any of these actor GUIDs (a group's members); an empty list matches nothing. */
+  actorGuids?: string[];
+  groupId?: string;
+  targetId?: string;
+  sourceIp?: string;
+  failure?: boolean;
+  /**
+   * The events that record reads of the log (`audit.log.view|search|export`): left out unless asked
+   * for, so a read never finds the records of itself or of the reads paging through it.
+   */
+  reads?: 'exclude' | 'include' | 'only';
 }
 
 /** The query object every read path (REST, export, GraphQL) translates into. */

@@ -1,23 +1,79 @@
-import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateBody } from '../infrastructure/http/validate-body';
 import { AuthenticatedRequest, RequireScope, TokenGuard } from '../tenancy/token.guard';
-import { ListEventsQueryDto } from './dto/list-events.query';
+import { EventFiltersDto, ExportEventsQueryDto, ListEventsQueryDto } from './dto/list-events.query';
+import { EventExportService } from './export/event-export.service';
 import { EventPage, QueryService } from './query.service';
+import { ReadAuditService } from './read-audit.service';
+
+type Request = AuthenticatedRequest & FastifyRequest;
+
+/** The filters as the reader gave them, for the read's own audit event. */
+function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: number; format?: string }): Record<string, string | undefined> {
+  const { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, cursor, limit, format } = dto;
+  return { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, cursor, limit: limit?.toString(), format };
+}
 
 @ApiTags('query')
 @ApiBearerAuth()
 @Controller('audit/v1')
 @UseGuards(TokenGuard)
 export class EventsController {
-  constructor(private readonly queries: QueryService) {}
+  constructor(
+    private readonly queries: QueryService,
+    private readonly exports: EventExportService,
+    private readonly readAudit: ReadAuditService,
+  ) {}
 
   @Get('events')
   @RequireScope('read')
-  @ApiOperation({ summary: 'List stored events, newest first, with keyset paging' })
+  @ApiOperation({ summary: 'Events newest first, filtered (actor by any alias, member_of with nesting, action prefix, time range, free text), keyset-paged' })
   @ApiOkResponse({ description: '{"events":[...],"next_cursor":"..."|null}' })
-  list(@Query() raw: Record<string, unknown>, @Req() request: AuthenticatedRequest): Promise<EventPage> {
+  async list(@Query() raw: Record<string, unknown>, @Req() request: Request): Promise<EventPage> {
     const dto = validateBody(ListEventsQueryDto, { ...raw });
-    return this.queries.page(this.queries.toQuery(dto, request.principal!));
+    const query = await this.queries.toQuery(dto, request.principal!);
+    const page = await this.queries.page(query);
+    await this.readAudit.record({
+      principal: request.principal!,
+      projectId: query.projectId,
+      kind: 'view',
+      filters: givenFilters(dto),
+      rows: page.events.length,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
+    return page;
+  }
+
+  @Get('events/export')
+  @RequireScope('read')
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOperation({ summary: 'Every matching event, newest first, streamed as NDJSON or CSV (format=ndjson|csv), the same filters as the listing' })
+  async export(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res() reply: FastifyReply): Promise<void> {
+    const dto = validateBody(ExportEventsQueryDto, { ...raw });
+    const format = dto.format ?? 'ndjson';
+    const projectId = this.queries.projectFor(dto, request.principal!);
+    const filter = await this.queries.toFilter(dto);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const stream = this.exports.stream({ projectId, filter }, format, (progress) =>
+      this.readAudit.record({
+        principal: request.principal!,
+        projectId,
+        kind: 'export',
+        filters: givenFilters(dto),
+        rows: progress.rows,
+        complete: progress.complete,
+        requestId: String(request.id),
+        clientIp: request.ip,
+      }),
+    );
+    reply
+      .status(200)
+      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="audit-events-${projectId}-${stamp}.${format}"`)
+      .header('cache-control', 'no-store')
+      .send(stream);
   }
 }

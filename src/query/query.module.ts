@@ -1,17 +1,45 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { IdentityModule } from '../identity/identity.module';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
+import { IngestionModule } from '../ingestion/ingestion.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AuditEventReader } from './audit-event.reader';
 import { EventsController } from './events.controller';
+import { EventExportService } from './export/event-export.service';
 import { RetracedGraphqlController } from './graphql/retraced-graphql.controller';
 import { QueryService } from './query.service';
+import { ReadAuditService } from './read-audit.service';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect } from './search-dialect/event-search-dialect';
+import { PostgresEventSearch } from './search-dialect/postgres-event-search';
+import { SqliteEventSearch } from './search-dialect/sqlite-event-search';
 
-/** Reading events back: the REST listing now, search and exports on the same query object. */
+/** Search dialects by TypeORM driver type; a module may provide EVENT_SEARCH_DIALECT for another database. */
+const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> = {
+  'better-sqlite3': () => new SqliteEventSearch(),
+  postgres: (dataSource) => new PostgresEventSearch(dataSource),
+};
+
+/** Reading events back: the REST listing, exports and the Retraced search, on one query object and one reader. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity]), TenancyModule],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity]), TenancyModule, IdentityModule, IngestionModule],
   controllers: [EventsController, RetracedGraphqlController],
-  providers: [AuditEventReader, QueryService],
+  providers: [
+    {
+      provide: EVENT_SEARCH_DIALECT,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource): EventSearchDialect => {
+        const create = DIALECTS[dataSource.options.type];
+        if (!create) throw new Error(`no event search dialect for database type ${dataSource.options.type}`);
+        return create(dataSource);
+      },
+    },
+    AuditEventReader,
+    QueryService,
+    EventExportService,
+    ReadAuditService,
+  ],
   exports: [QueryService],
 })
 export class QueryModule {}

@@ -1,15 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
 import { InvalidInputException } from '../infrastructure/http/api-error';
 import { assertProjectAccess } from '../tenancy/project-access';
 import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
 import type { Principal } from '../tenancy/principal';
 import { AuditEventReader } from './audit-event.reader';
 import { AuditEventView, toEventView } from './audit-event.view';
-import type { ListEventsQueryDto } from './dto/list-events.query';
-import { DEFAULT_PAGE_SIZE, EventQuery, MAX_PAGE_SIZE } from './event-query';
+import type { EventFiltersDto, ListEventsQueryDto } from './dto/list-events.query';
+import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, MAX_PAGE_SIZE } from './event-query';
 import type { SearchArgs, SearchConnection } from './graphql/retraced-search.schema';
 import { parseRetracedSearch } from './search/retraced-search-query';
 import { decodeCursor, encodeCursor } from './page-cursor';
+
+/** How long a query waits for the directory to name the person behind `actor`. */
+const ACTOR_RESOLVE_BUDGET_MS = 2_000;
 
 export interface EventPage {
   events: AuditEventView[];
@@ -18,19 +22,58 @@ export interface EventPage {
 
 @Injectable()
 export class QueryService {
-  constructor(private readonly reader: AuditEventReader) {}
+  constructor(
+    private readonly reader: AuditEventReader,
+    @Inject(IDENTITY_RESOLVER) private readonly identities: IdentityResolver,
+  ) {}
 
-  /** The request's filters as a query, scoped to what the principal may see. */
-  toQuery(dto: ListEventsQueryDto, principal: Principal): EventQuery {
+  /** The project a request reads: its own for a project token; any (default `default`) for an admin. */
+  projectFor(dto: EventFiltersDto, principal: Principal): string {
     const projectId = dto.project ?? principal.projectId ?? DEFAULT_PROJECT_ID;
     assertProjectAccess(principal, projectId);
+    return projectId;
+  }
+
+  /** The request's filters as a query, scoped to what the principal may see. */
+  async toQuery(dto: ListEventsQueryDto, principal: Principal): Promise<EventQuery> {
     return {
-      projectId,
-      filter: {},
+      projectId: this.projectFor(dto, principal),
+      filter: await this.toFilter(dto),
       order: 'desc',
       beforeSeq: dto.cursor === undefined ? undefined : decodeCursor(dto.cursor),
       limit: dto.limit ?? DEFAULT_PAGE_SIZE,
     };
+  }
+
+  /**
+   * REST filters → the shared EventFilter. `actor` becomes the person's GUID, so every alias
+   * matches; `member_of` becomes the GUIDs of the group's members, nested membership included.
+   */
+  async toFilter(dto: EventFiltersDto): Promise<EventFilter> {
+    const filter: EventFilter = {};
+    if (dto.actor !== undefined) {
+      const resolution = await this.identities.resolve(dto.actor, { budgetMs: ACTOR_RESOLVE_BUDGET_MS });
+      filter.actor = resolution.status === 'resolved' ? { guid: resolution.person.guid, ids: [dto.actor] } : { ids: [dto.actor] };
+    }
+    if (dto.member_of !== undefined) filter.actorGuids = this.identities.membersOf(dto.member_of);
+    if (dto.action !== undefined) {
+      filter.action = dto.action.endsWith('*') ? { value: dto.action.slice(0, -1), prefix: true } : { value: dto.action, prefix: false };
+    }
+    if (dto.group !== undefined) filter.groupId = dto.group;
+    if (dto.target !== undefined) filter.targetId = dto.target;
+    if (dto.ip !== undefined) filter.sourceIp = dto.ip;
+    if (dto.failure !== undefined) filter.failure = dto.failure === 'true';
+    if (dto.since !== undefined || dto.until !== undefined) {
+      const from = dto.since === undefined ? undefined : Date.parse(dto.since);
+      const to = dto.until === undefined ? undefined : Date.parse(dto.until);
+      if (from !== undefined && to !== undefined && to <= from) {
+        throw new InvalidInputException([{ field: 'until', rule: 'isAfterSince', message: 'until must be later than since' }]);
+      }
+      filter.created = { from, to };
+    }
+    if (dto.q !== undefined) filter.text = [dto.q];
+    filter.reads = dto.reads ?? (dto.action?.startsWith('audit.log.') ? 'include' : 'exclude');
+    return filter;
   }
 
   /** Retraced's `search` connection: `last`/`before` newest first, `first`/`after` oldest first. */

@@ -43,12 +43,15 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-/** Every stored event of a project, newest first, following cursors to the end. */
-export async function readAllEvents(baseUrl: string, project = 'default'): Promise<any[]> {
+/**
+ * Every stored event of a project, newest first, following cursors to the end; without the
+ * events that record reads of the log (each listing adds one), unless `withReads`.
+ */
+export async function readAllEvents(baseUrl: string, project = 'default', withReads = false): Promise<any[]> {
   const events: any[] = [];
   let cursor: string | null = null;
   do {
-    const query: string = `project=${project}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+    const query: string = `project=${project}&limit=1000${withReads ? '&reads=include' : ''}${cursor ? `&cursor=${cursor}` : ''}`;
     const response = await fetch(`${baseUrl}/audit/v1/events?${query}`, { headers: adminHeaders() });
     if (response.status !== 200) throw new Error(`reading events failed: ${response.status} ${await response.text()}`);
     const page = (await response.json()) as { events: any[]; next_cursor: string | null };

@@ -32,7 +32,8 @@ export class IdentityEnricher implements EventEnricher {
 
   enrich(event: AuditEventDraft): void | Promise<void> {
     const id = event.actor?.id;
-    if (!id || !this.enabled) {
+    // Reads of the log are recorded with the API token as actor: not a directory person.
+    if (!id || !this.enabled || event.sourceApi === 'read-audit') {
       event.identity = { status: 'unknown' };
       return;
     }

@@ -6,6 +6,7 @@ import { InvalidInputException } from '../../infrastructure/http/api-error';
 import { assertProjectAccess } from '../../tenancy/project-access';
 import { AuthenticatedRequest, RequireScope, TokenGuard } from '../../tenancy/token.guard';
 import { QueryService } from '../query.service';
+import { ReadAuditService } from '../read-audit.service';
 import { SearchContext, retracedSearchSchema } from './retraced-search.schema';
 
 /** `POST …/graphql`: the search the Retraced client's `query()` sends, at the root and under /auditlog. */
@@ -15,7 +16,10 @@ import { SearchContext, retracedSearchSchema } from './retraced-search.schema';
 @UseGuards(TokenGuard)
 @RequireScope('read')
 export class RetracedGraphqlController {
-  constructor(private readonly queries: QueryService) {}
+  constructor(
+    private readonly queries: QueryService,
+    private readonly readAudit: ReadAuditService,
+  ) {}
 
   @Post('graphql')
   @HttpCode(200)
@@ -24,7 +28,22 @@ export class RetracedGraphqlController {
     assertProjectAccess(request.principal!, projectId);
     const { query, variables, operationName } = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
     if (typeof query !== 'string') throw new InvalidInputException([{ field: 'query', rule: 'isString', message: 'query must be a GraphQL document string' }]);
-    const context: SearchContext = { search: (args) => this.queries.search(projectId, args) };
+    const context: SearchContext = {
+      search: async (args) => {
+        const connection = await this.queries.search(projectId, args);
+        const raw = request as unknown as { id: string; ip: string };
+        await this.readAudit.record({
+          principal: request.principal!,
+          projectId,
+          kind: 'search',
+          filters: { query: args.query ?? '', first: args.first?.toString(), last: args.last?.toString(), after: args.after ?? undefined, before: args.before ?? undefined },
+          rows: connection.edges.length,
+          requestId: String(raw.id),
+          clientIp: raw.ip,
+        });
+        return connection;
+      },
+    };
     const result = await graphql({
       schema: retracedSearchSchema,
       source: query,

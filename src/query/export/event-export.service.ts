@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { AuditEventReader } from '../audit-event.reader';
+import { AuditEventView, toEventView } from '../audit-event.view';
+import type { EventQuery } from '../event-query';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect } from '../search-dialect/event-search-dialect';
+import { csvRow } from './csv';
+
+export type ExportFormat = 'ndjson' | 'csv';
+
+const BATCH_SIZE = 1000;
+
+const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | null | undefined][] = [
+  ['id', (e) => e.id],
+  ['seq', (e) => e.seq],
+  ['created', (e) => e.created],
+  ['received', (e) => e.received],
+  ['action', (e) => e.action],
+  ['crud', (e) => e.crud],
+  ['description', (e) => e.description],
+  ['actor_id', (e) => e.actor?.id],
+  ['actor_name', (e) => e.actor?.name],
+  ['actor_guid', (e) => e.actor?.guid],
+  ['actor_username', (e) => e.actor?.username],
+  ['actor_email', (e) => e.actor?.email],
+  ['actor_dn', (e) => e.actor?.dn],
+  ['identity_status', (e) => e.identity_status],
+  ['target_id', (e) => e.target?.id],
+  ['target_name', (e) => e.target?.name],
+  ['target_type', (e) => e.target?.type],
+  ['group_id', (e) => e.group?.id],
+  ['group_name', (e) => e.group?.name],
+  ['source_ip', (e) => e.source_ip],
+  ['is_failure', (e) => e.is_failure],
+  ['is_anonymous', (e) => e.is_anonymous],
+  ['fields', (e) => (e.fields ? JSON.stringify(e.fields) : null)],
+  ['metadata', (e) => (e.metadata ? JSON.stringify(e.metadata) : null)],
+  ['name', (e) => e.name],
+  ['title', (e) => e.title],
+  ['component', (e) => e.component],
+  ['version', (e) => e.version],
+  ['external_id', (e) => e.external_id],
+  ['hash', (e) => e.hash],
+  ['source_api', (e) => e.source_api],
+  ['project_id', (e) => e.project_id],
+];
+
+export interface ExportProgress {
+  rows: number;
+  complete: boolean;
+}
+
+/** Streams every event of a query as NDJSON or CSV, one database batch in memory at a time. */
+@Injectable()
+export class EventExportService {
+  constructor(
+    private readonly reader: AuditEventReader,
+    @Inject(EVENT_SEARCH_DIALECT) private readonly dialect: EventSearchDialect,
+  ) {}
+
+  /**
+   * A readable that pulls the next batch only when the client has taken the previous one
+   * (back-pressure); `onEnd` runs once, when the export finished or the client went away.
+   */
+  stream(query: Omit<EventQuery, 'limit' | 'order'>, format: ExportFormat, onEnd: (progress: ExportProgress) => Promise<void>): Readable {
+    const { reader, dialect } = this;
+    async function* lines(): AsyncGenerator<string> {
+      const progress: ExportProgress = { rows: 0, complete: false };
+      try {
+        if (format === 'csv') yield csvRow(CSV_COLUMNS.map(([name]) => name));
+        const batches = dialect.batches((beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }), BATCH_SIZE);
+        for await (const batch of batches) {
+          let chunk = '';
+          for (const row of batch) {
+            const view = toEventView(row);
+            chunk += format === 'csv' ? csvRow(CSV_COLUMNS.map(([, get]) => get(view))) : `${JSON.stringify(view)}\n`;
+          }
+          progress.rows += batch.length;
+          yield chunk;
+        }
+        progress.complete = true;
+      } finally {
+        await onEnd(progress).catch(() => undefined);
+      }
+    }
+    return Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 });
+  }
+}

@@ -1,0 +1,30 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
+
+/**
+ * The SQL that differs per database when reading events: free text and long value lists.
+ * One file per database; a team adding a database provides EVENT_SEARCH_DIALECT.
+ */
+export interface EventSearchDialect {
+  /** Every word of `terms` must occur in the event's searchable text. */
+  fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void;
+  /** `column` is one of `values` (which may be thousands long). */
+  anyOf(qb: SelectQueryBuilder<AuditEventEntity>, column: string, values: string[], parameter: string): void;
+  /**
+   * Every row of a query, in batches, holding memory to one batch whatever the size; stopping the
+   * iteration (the client went away) releases what the database holds for it. `query(beforeSeq)`
+   * builds the ordered (seq descending) query, continuing below `beforeSeq` when given.
+   */
+  batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]>;
+}
+
+export const EVENT_SEARCH_DIALECT = Symbol('EVENT_SEARCH_DIALECT');
+
+/** The words of a free-text query: letters and digits, lower case; punctuation separates. */
+export function searchWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 32);
+}

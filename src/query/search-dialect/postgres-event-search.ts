@@ -1,0 +1,51 @@
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { AuditEventEntity } from '../../ingestion/audit-event.entity';
+import type { EventSearchDialect } from './event-search-dialect';
+
+/** PostgreSQL: the generated `search_vector` (GIN-indexed) and `= ANY(array)`. */
+export class PostgresEventSearch implements EventSearchDialect {
+  constructor(private readonly dataSource: DataSource) {}
+
+  fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void {
+    // Words are already split on punctuation; 'simple' keeps them as lexemes, and & requires all.
+    const query = words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).join(' & ');
+    qb.andWhere(`e.search_vector @@ to_tsquery('simple', :ftsQuery)`, { ftsQuery: query });
+  }
+
+  anyOf(qb: SelectQueryBuilder<AuditEventEntity>, column: string, values: string[], parameter: string): void {
+    qb.andWhere(`e.${column} = ANY(:${parameter})`, { [parameter]: values });
+  }
+
+  /**
+   * A server-side cursor in a read-only REPEATABLE READ transaction on its own connection: one
+   * consistent snapshot, FETCHed a batch at a time as the client reads. Ending early rolls back,
+   * which closes the cursor and returns the connection to the pool.
+   */
+  async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
+    const [sql, parameters] = query().getQueryAndParameters();
+    const columns = this.dataSource.getMetadata(AuditEventEntity).columns;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await runner.query(`DECLARE event_export NO SCROLL CURSOR FOR ${sql}`, parameters);
+      for (;;) {
+        const raw: Record<string, unknown>[] = await runner.query(`FETCH ${Math.trunc(batchSize)} FROM event_export`);
+        if (raw.length === 0) return;
+        yield raw.map((row) => {
+          const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
+          for (const column of columns) {
+            const value = row[`e_${column.databaseName}`];
+            const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
+            entity[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(value) : value;
+          }
+          return entity as unknown as AuditEventEntity;
+        });
+        if (raw.length < batchSize) return;
+      }
+    } finally {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+    }
+  }
+}

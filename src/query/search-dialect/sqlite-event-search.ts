@@ -1,0 +1,32 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
+import type { EventSearchDialect } from './event-search-dialect';
+
+/** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
+export class SqliteEventSearch implements EventSearchDialect {
+  fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void {
+    // Each word quoted: FTS5 operators in user text (AND, NEAR, *, :) stay literal.
+    const match = words.map((w) => `"${w.replace(/"/g, '')}"`).join(' ');
+    qb.andWhere(`e.rowid IN (SELECT rowid FROM audit_events_fts WHERE audit_events_fts MATCH :ftsQuery)`, { ftsQuery: match });
+  }
+
+  anyOf(qb: SelectQueryBuilder<AuditEventEntity>, column: string, values: string[], parameter: string): void {
+    qb.andWhere(`e.${column} IN (SELECT value FROM json_each(:${parameter}))`, { [parameter]: JSON.stringify(values) });
+  }
+
+  /**
+   * Keyset batches (seq below the last one seen) rather than a statement iterator: better-sqlite3
+   * has one connection, and an open iterator would keep every writer waiting until the export ends.
+   * Audit events are never deleted and new ones get higher seqs, so no row is missed or repeated.
+   */
+  async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
+    let before: number | undefined;
+    for (;;) {
+      const rows = await query(before).limit(batchSize).getMany();
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < batchSize) return;
+      before = rows[rows.length - 1].seq;
+    }
+  }
+}
