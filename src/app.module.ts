@@ -6,7 +6,7 @@ import { DatabaseModule } from './infrastructure/database/database.module';
 import { HealthModule } from './infrastructure/health/health.module';
 import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter';
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
-import { IdentityModule } from './identity/identity.module';
+import { IdentityModule, IdentityModuleOptions } from './identity/identity.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { PublisherModule } from './publisher/publisher.module';
 import { QueryModule } from './query/query.module';
@@ -14,7 +14,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `options.identity.resolver` swaps the identity resolver, for a team embedding the service. */
+  static forRoot(config: AppConfig, options: { identity?: IdentityModuleOptions } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,7 +25,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         IngestionModule,
-        IdentityModule,
+        IdentityModule.forRoot(options.identity),
         PublisherModule,
         QueryModule,
       ],

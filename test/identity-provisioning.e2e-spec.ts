@@ -152,9 +152,12 @@ describe('identity resolution is extended and replaced through dependency inject
     }
   });
 
-  it('uses a resolver provided under IDENTITY_RESOLVER instead of the default', async () => {
+  it.each([
+    ['AppModule.forRoot(config, { identity: { resolver } })', { modules: { identity: { resolver: FixedResolver } } }],
+    ['overrideProvider(IDENTITY_RESOLVER)', { customize: (b: any) => b.overrideProvider(IDENTITY_RESOLVER).useClass(FixedResolver) }],
+  ])('uses a resolver provided through %s instead of the default', async (_how, options) => {
     db = await createTestDatabase('sqlite');
-    const t = await startTestApp(db.url, { customize: (b) => b.overrideProvider(IDENTITY_RESOLVER).useClass(FixedResolver) });
+    const t = await startTestApp(db.url, options);
     try {
       await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'fixed.resolver', actor: { id: 'svc-backup' } });
       const [event] = (await readAllEvents(t.baseUrl)).filter((e) => e.action === 'fixed.resolver');

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { IntegrationApiGuard } from '../ingestion/integration-api.guard';
 import { TenancyModule } from '../tenancy/tenancy.module';
@@ -11,33 +11,45 @@ import { DirectoryMirror } from './mirror/directory-mirror.service';
 import { ProvisioningService } from './provisioning/provisioning.service';
 import { DirectoryIdentityResolver } from './resolution/directory-identity.resolver';
 import { IdentityEnricher } from './resolution/identity.enricher';
-import { IDENTITY_RESOLVER } from './resolution/identity-resolver';
+import { IDENTITY_RESOLVER, IdentityResolver } from './resolution/identity-resolver';
 import { PendingEventsRepository } from './resolution/pending-events.repository';
 import { PendingIdentityJob } from './resolution/pending-identity.job';
 import { DirectorySyncService } from './sync/directory-sync.service';
 
+export interface IdentityModuleOptions {
+  /** Replaces the default resolver (mirror, then a live directory lookup) under IDENTITY_RESOLVER. */
+  resolver?: Type<IdentityResolver>;
+}
+
 /**
  * Who the actors are: the LDAP / AD directory, its local mirror (kept by sync and by the
  * Provisioning API), the resolver behind IDENTITY_RESOLVER, and the enricher that stamps each
- * event with the actor's GUID before it is stored.
+ * event with the actor's GUID before it is stored. Global, so every module reads people through
+ * the one resolver chosen here.
  */
-@Module({
-  imports: [DiscoveryModule, TenancyModule],
-  controllers: [IdentityController, ProvisioningController],
-  providers: [
-    ldapDirectoryProvider,
-    DirectoryMirrorRepository,
-    DirectoryMirror,
-    DirectorySyncService,
-    DirectoryIdentityResolver,
-    { provide: IDENTITY_RESOLVER, useExisting: DirectoryIdentityResolver },
-    IdentityEnricher,
-    PendingEventsRepository,
-    PendingIdentityJob,
-    ProvisioningService,
-    DirectoryReadiness,
-    IntegrationApiGuard,
-  ],
-  exports: [IDENTITY_RESOLVER, DirectoryMirror, DirectorySyncService, PendingIdentityJob],
-})
-export class IdentityModule {}
+@Module({})
+export class IdentityModule {
+  static forRoot(options: IdentityModuleOptions = {}): DynamicModule {
+    return {
+      global: true,
+      module: IdentityModule,
+      imports: [DiscoveryModule, TenancyModule],
+      controllers: [IdentityController, ProvisioningController],
+      providers: [
+        ldapDirectoryProvider,
+        DirectoryMirrorRepository,
+        DirectoryMirror,
+        DirectorySyncService,
+        DirectoryIdentityResolver,
+        options.resolver ? { provide: IDENTITY_RESOLVER, useClass: options.resolver } : { provide: IDENTITY_RESOLVER, useExisting: DirectoryIdentityResolver },
+        IdentityEnricher,
+        PendingEventsRepository,
+        PendingIdentityJob,
+        ProvisioningService,
+        DirectoryReadiness,
+        IntegrationApiGuard,
+      ],
+      exports: [IDENTITY_RESOLVER, DirectoryMirror, DirectorySyncService, PendingIdentityJob],
+    };
+  }
+}

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { IdentityModule } from '../identity/identity.module';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
 import { IngestionModule } from '../ingestion/ingestion.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
@@ -23,7 +22,7 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
 
 /** Reading events back: the REST listing, exports and the Retraced search, on one query object and one reader. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity]), TenancyModule, IdentityModule, IngestionModule],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity]), TenancyModule, IngestionModule],
   controllers: [EventsController, RetracedGraphqlController],
   providers: [
     {

@@ -21,10 +21,15 @@ export interface TestApp {
  */
 export async function startTestApp(
   databaseUrl: string,
-  options: { env?: Record<string, string>; customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder; extraImports?: any[] } = {},
+  options: {
+    env?: Record<string, string>;
+    customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+    extraImports?: any[];
+    modules?: Parameters<typeof AppModule.forRoot>[1];
+  } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ DATABASE_URL: databaseUrl, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'error', PORT: '0', ...options.env });
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(options.extraImports ?? [])] });
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, options.modules), ...(options.extraImports ?? [])] });
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
   const logger: LoggerService = new JsonLogger(config.logLevel, (line) => process.stderr.write(line));

@@ -92,18 +92,29 @@ export class LdapConnection {
         ...(url.startsWith('ldaps://') ? { tlsOptions: this.tlsOptions } : {}),
         strictDN: false,
       });
+      let deadline: NodeJS.Timeout | undefined;
       try {
-        if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS(this.tlsOptions);
-        if (this.config.bindDn) await client.bind(this.config.bindDn, this.config.bindPassword);
-        else await client.bind('', '');
+        // ldapts has no timeout on the StartTLS handshake: one deadline covers the whole attempt.
+        const limit = this.config.connectTimeoutMs + this.config.operationTimeoutMs;
+        const expired = new Promise<never>((_, reject) => {
+          deadline = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+        });
+        const attempt = async (): Promise<void> => {
+          if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS({ ...this.tlsOptions });
+          if (this.config.bindDn) await client.bind(this.config.bindDn, this.config.bindPassword);
+          else await client.bind('', '');
+        };
+        await Promise.race([attempt(), expired]);
+        clearTimeout(deadline);
         this.client = client;
         this.connectedUrl = url;
         this.failedAt = 0;
         this.logger.log({ msg: 'directory connected', url, startTls: this.config.startTls });
         return client;
       } catch (error) {
+        clearTimeout(deadline);
         failures.push(`${url}: ${(error as Error).message}`);
-        await client.unbind().catch(() => undefined);
+        void client.unbind().catch(() => undefined);
       }
     }
     this.failedAt = Date.now();

@@ -44,11 +44,18 @@ export interface DirectoryInfo {
 export class LdapDirectory {
   private readonly logger = new Logger('LdapDirectory');
   readonly connection: LdapConnection;
+  /** Syncs page on their own connection: a slow lookup timing out must not cut a paged search. */
+  readonly syncConnection: LdapConnection;
   private info?: DirectoryInfo;
   private schemaCache?: DirectorySchema;
 
   constructor(private readonly config: LdapConfig) {
     this.connection = new LdapConnection(config);
+    this.syncConnection = new LdapConnection(config);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.connection.close(), this.syncConnection.close()]);
   }
 
   /** The configured URLs, without credentials (LDAP URLs carry none). */
@@ -164,7 +171,7 @@ export class LdapDirectory {
 
   private async *paged(baseDn: string, filter: Filter, attributes: string[], explicitBufferAttributes: string[]): AsyncGenerator<Entry[]> {
     // One connection for the whole paged search: a reconnect mid-way would lose the paging cookie.
-    const pages = await this.connection.run(async (client: Client) =>
+    const pages = await this.syncConnection.run(async (client: Client) =>
       client.searchPaginated(baseDn, { scope: 'sub', filter, attributes, explicitBufferAttributes, paged: { pageSize: PAGE_SIZE } }),
     );
     for await (const page of pages) yield page.searchEntries;

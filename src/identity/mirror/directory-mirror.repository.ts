@@ -94,9 +94,11 @@ export class DirectoryMirrorRepository {
   }
 
   async markDeleted(guids: string[], at: number): Promise<void> {
-    for (const part of chunks(guids, 900)) {
-      await this.dataSource.getRepository(DirectoryPersonEntity).update({ guid: In(part) }, { deleted: true, deletedAt: at });
-    }
+    await this.dataSource.transaction(async (manager) => {
+      for (const part of chunks(guids, 900)) {
+        await manager.getRepository(DirectoryPersonEntity).update({ guid: In(part) }, { deleted: true, deletedAt: at });
+      }
+    });
   }
 
   async replaceGroups(groups: DirectoryGroup[], at: number): Promise<void> {

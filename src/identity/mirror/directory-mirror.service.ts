@@ -32,6 +32,8 @@ function sameContent(a: DirectoryPerson, b: DirectoryPerson): boolean {
 export class DirectoryMirror implements OnModuleInit {
   private readonly logger = new Logger(DirectoryMirror.name);
   readonly index = new IdentityIndex();
+  /** Writes run one at a time, so memory and database apply them in the same order. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly repository: DirectoryMirrorRepository,
@@ -40,6 +42,8 @@ export class DirectoryMirror implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const [people, aliases, groups] = await Promise.all([this.repository.loadPeople(), this.repository.loadAliases(), this.repository.loadGroups()]);
+    // Deleted and long-unseen people first, so a name re-used by someone active ends with them.
+    people.sort((a, b) => Number(b.deleted) - Number(a.deleted) || (a.lastSeenAt ?? 0) - (b.lastSeenAt ?? 0));
     for (const person of people) this.index.put(person);
     for (const { alias, guid } of aliases) this.index.putFormerName(alias, guid);
     this.index.setGroups(groups);
@@ -55,7 +59,17 @@ export class DirectoryMirror implements OnModuleInit {
   }
 
   /** Writes people seen by a source; unchanged ones only get their last-seen time (when `touch`). */
-  async apply(people: DirectoryPerson[], options: { touch?: boolean } = {}): Promise<ApplyCounts> {
+  apply(people: DirectoryPerson[], options: { touch?: boolean } = {}): Promise<ApplyCounts> {
+    return this.serialized(() => this.applyNow(people, options));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(work, work);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyNow(people: DirectoryPerson[], options: { touch?: boolean }): Promise<ApplyCounts> {
     const now = this.clock.now();
     const counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
     const changed: DirectoryPerson[] = [];
@@ -83,7 +97,11 @@ export class DirectoryMirror implements OnModuleInit {
   }
 
   /** Marks people deleted, keeping them (and their names) so their history stays attributed. */
-  async markDeleted(guids: string[]): Promise<number> {
+  markDeleted(guids: string[]): Promise<number> {
+    return this.serialized(() => this.markDeletedNow(guids));
+  }
+
+  private async markDeletedNow(guids: string[]): Promise<number> {
     const now = this.clock.now();
     const hits = guids.map((g) => this.index.get(g)).filter((p): p is DirectoryPerson => p !== undefined && !p.deleted);
     if (hits.length === 0) return 0;
@@ -92,10 +110,14 @@ export class DirectoryMirror implements OnModuleInit {
     return hits.length;
   }
 
-  /** People of a source that are not deleted and were not in `seen`. */
-  missingFrom(source: string, seen: Set<string>): string[] {
+  /** People of a source that are not deleted, not in `seen`, and (when given) not seen since `before`. */
+  missingFrom(source: string, seen: Set<string>, before?: number): string[] {
     const missing: string[] = [];
-    for (const person of this.index.all()) if (person.source === source && !person.deleted && !seen.has(person.guid)) missing.push(person.guid);
+    for (const person of this.index.all()) {
+      if (person.source !== source || person.deleted || seen.has(person.guid)) continue;
+      if (before !== undefined && (person.lastSeenAt ?? 0) >= before) continue;
+      missing.push(person.guid);
+    }
     return missing;
   }
 

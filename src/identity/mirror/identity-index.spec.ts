@@ -42,6 +42,16 @@ describe('IdentityIndex', () => {
     expect(index.find('jdoe')?.guid).toBe(newcomer.guid);
   });
 
+  it('leaves a re-used name with the active person when the former holder is deleted', () => {
+    const index = new IdentityIndex();
+    const newcomer = { ...jane, guid: '0d9b6f2e-1111-4a5b-9c3d-000000000002', email: undefined, upn: undefined, dn: undefined };
+    index.put({ ...jane, username: 'former' });
+    index.put(newcomer);
+    index.put({ ...jane, deleted: true });
+    expect(index.find('jdoe')?.guid).toBe(newcomer.guid);
+    expect(index.find(jane.guid)?.deleted).toBe(true);
+  });
+
   it('lists the members of a group by name or DN', () => {
     const index = new IdentityIndex();
     index.put(jane);

@@ -75,7 +75,15 @@ export class IdentityIndex {
       }
     }
     this.people.set(person.guid, person);
-    for (const key of keys) this.current.set(key, person.guid);
+    for (const key of keys) {
+      const holder = this.current.get(key);
+      // A deleted person's names stay with whoever active holds them now (a re-used username).
+      if (person.deleted && holder && holder !== person.guid && this.people.get(holder)?.deleted === false) {
+        this.former.set(key, person.guid);
+        continue;
+      }
+      this.current.set(key, person.guid);
+    }
   }
 
   /** Records a former name (loaded from the alias history). */

@@ -13,6 +13,7 @@ import { IdentityResolution, IdentityResolver, IdentitySource, IdentitySourcePro
 const UNKNOWN: IdentityResolution = { status: 'unknown' };
 /** How long after a failed or over-budget lookup the enricher stops waiting for the directory. */
 const DEGRADED_MS = 2_000;
+const MAX_LOOKUPS_IN_FLIGHT = 256;
 
 /**
  * The default resolver: the in-memory mirror first (no I/O), then a live lookup in the directory
@@ -70,15 +71,18 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
     const local = this.resolveLocal(identifier);
     if (local) return Promise.resolve(local);
     const key = this.key(identifier) as string;
+    const budget = options.budgetMs;
     let lookup = this.inFlight.get(key);
     if (!lookup) {
+      // With a budget (ingestion), a directory known to be down or slow is not asked at all (the
+      // pending job asks later), and live lookups are capped so a burst of strangers cannot pile up.
+      if (budget !== undefined && (this.clock.now() < this.degradedUntil || this.inFlight.size >= MAX_LOOKUPS_IN_FLIGHT)) {
+        return Promise.resolve({ status: 'pending', reason: 'directory slow or unavailable' });
+      }
       lookup = this.lookupLive(identifier, key).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, lookup);
     }
-    const budget = options.budgetMs;
     if (budget === undefined) return lookup;
-    // While the directory is down or slow, waiting would only add the whole budget to every event.
-    if (this.clock.now() < this.degradedUntil) return Promise.resolve({ status: 'pending', reason: 'directory slow or unavailable' });
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.degradedUntil = this.clock.now() + DEGRADED_MS;
@@ -95,8 +99,12 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
     return this.mirror.index.membersOf(group);
   }
 
+  /** One key per distinct name: `OTHER\\jdoe` and `jdoe` are looked up (and missed) separately. */
   private key(identifier: string): string | undefined {
-    return lookupKeys(identifier)[0];
+    const keys = lookupKeys(identifier, this.mirror.index.netbiosDomain);
+    if (keys.length === 0) return undefined;
+    const trimmed = identifier.trim();
+    return trimmed.includes('\\') && !trimmed.includes('=') ? trimmed.toLowerCase() : keys[0];
   }
 
   private async lookupLive(identifier: string, key: string): Promise<IdentityResolution> {

@@ -11,6 +11,13 @@ import { GroupGraph } from '../mirror/identity-index';
 
 export const LDAP_SOURCE = 'ldap';
 
+const TIMESTAMP_MARGIN_MS = 5 * 60_000;
+
+/** LDAP GeneralizedTime, as OpenLDAP writes modifyTimestamp: 20261125193000Z. */
+function generalizedTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
 export type SyncMode = 'full' | 'incremental';
 
 export interface SyncResult {
@@ -26,6 +33,8 @@ export interface SyncResult {
   groups: number;
   durationMs: number;
   finishedAt: number;
+  /** AD's NetBIOS domain, kept so `DOMAIN\\user` is checked after a restart too. */
+  netbiosDomain?: string;
 }
 
 /** No directory is configured (LDAP_URL unset). */
@@ -68,8 +77,11 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     this.listeners.push(listener);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.directory || !this.config.ldap) return;
+    const state = await this.repository.syncState(LDAP_SOURCE);
+    const netbios = (state?.lastResult as SyncResult | undefined)?.netbiosDomain;
+    if (netbios) this.mirror.index.netbiosDomain = netbios;
     // Start-up never waits for the directory: the service serves with the mirror it has.
     void this.sync('full').catch((error: Error) =>
       this.logger.warn({ msg: 'directory unreachable at start-up; serving from the local mirror, unknown actors are stored pending', error: error.message }),
@@ -88,7 +100,7 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
-    await this.directory?.connection.close();
+    await this.directory?.close();
   }
 
   /** Runs a sync now; a call while one runs waits for that one. */
@@ -137,8 +149,15 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     }
     // AD: the USN before reading, so nothing committed during the sync is skipped next time.
     let marker: string | undefined = info.kind === 'ad' ? info.highestCommittedUsn : state?.changeMarker;
+    // modifyTimestamp: the newest seen, but never past the sync's start (less a margin for clock
+    // skew), so an entry changed mid-sync after its page was read is fetched again next time.
+    const ceiling = generalizedTime(started - TIMESTAMP_MARGIN_MS);
+    const floor = marker;
     const track = (value?: string): void => {
-      if (info.kind !== 'ad' && value && (!marker || value > marker)) marker = value;
+      if (info.kind === 'ad' || !value) return;
+      const capped = value > ceiling ? ceiling : value;
+      if (!marker || capped > marker) marker = capped;
+      if (floor && marker < floor) marker = floor;
     };
 
     let groups: DirectoryGroup[];
@@ -171,7 +190,8 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     let deleted = 0;
     if (mode === 'full') {
       await this.mirror.replaceGroups(groups);
-      const missing = this.mirror.missingFrom(LDAP_SOURCE, seen);
+      // People a live lookup added while this sync ran were seen after it started: not missing.
+      const missing = this.mirror.missingFrom(LDAP_SOURCE, seen, started);
       if (seen.size === 0 && missing.length > 0) {
         // An empty answer is far likelier a wrong base DN or lost permission than everyone leaving.
         this.logger.warn({ msg: 'directory returned no people; not marking the mirror deleted', mirrored: missing.length });
@@ -190,6 +210,7 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
       groups: groups.length,
       durationMs: finishedAt - started,
       finishedAt,
+      ...(info.netbiosDomain ? { netbiosDomain: info.netbiosDomain } : {}),
     };
     await this.repository.saveSyncState(LDAP_SOURCE, {
       kind: info.kind,
