@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { configureApp, fastifyOptions } from '../../src/infrastructure/http/http-server';
+import { closeListener, configureApp, fastifyOptions } from '../../src/infrastructure/http/http-server';
 import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -37,7 +37,10 @@ export async function startTestApp(
   configureApp(app, logger);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  return { app, config, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  return { app, config, baseUrl: `http://127.0.0.1:${address.port}`, close: async () => {
+      await closeListener(app, 1_000);
+      await app.close();
+    } };
 }
 
 export function adminHeaders(extra: Record<string, string> = {}): Record<string, string> {

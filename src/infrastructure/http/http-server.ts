@@ -37,14 +37,18 @@ const draining = new WeakSet<object>();
  * Stops accepting connections, lets in-flight requests finish (their events are committed by the
  * still-running writer), and closes keep-alive connections as they fall idle.
  */
-export async function closeListener(app: NestFastifyApplication): Promise<void> {
+export async function closeListener(app: NestFastifyApplication, graceMs = 10_000): Promise<void> {
   draining.add(app);
   const server = app.getHttpServer() as Server;
   const sweep = setInterval(() => server.closeIdleConnections(), 25);
+  // Ingestion requests finish in milliseconds; what is still open after the grace period (a long
+  // export, a connection a vanished client left half-open) is cut so shutdown cannot hang.
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
   try {
     await app.getHttpAdapter().getInstance().close();
   } finally {
     clearInterval(sweep);
+    clearTimeout(force);
   }
 }
 
