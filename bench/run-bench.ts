@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS, Dialect, createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
+import { queryBench, QueryBenchResult } from './query-bench';
 import { deadDirectoryLatency, enricherOverhead, IDENTITY_BUDGET_MS, IdentityLoadResult, SyncBenchResult, syncTenThousand } from './identity-bench';
 
 const ROOT = join(__dirname, '..', '..');
@@ -181,6 +182,17 @@ function identityTable(results: IdentityLoadResult[]): string {
   return ['| identity scenario | database | events/s | p50 ms | p99 ms | resolved | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+function queryTable(q: QueryBenchResult): string {
+  return [
+    `| query (PostgreSQL, ${q.events.toLocaleString('en-US')} events, ${q.people.toLocaleString('en-US')} people; seeded in ${q.seed_s} s) | result | target |`,
+    '| --- | ---: | ---: |',
+    `| first page of one person by alias, p50 / p95 | ${q.first_page_by_alias_p50_ms} / ${q.first_page_by_alias_p95_ms} ms | p95 < 20 ms |`,
+    `| a page deep in a person's history (10th page of 10), p95 | ${q.deep_page_p95_ms} ms | |`,
+    `| free-text query, first page, p95 | ${q.free_text_p95_ms} ms | |`,
+    `| full NDJSON export | ${q.export_rows.toLocaleString('en-US')} rows at ${q.export_rows_per_s.toLocaleString('en-US')} rows/s, peak RSS ${q.export_peak_rss_mib} MiB (${q.rss_before_export_mib} MiB just before it) | ≥ 50,000 rows/s, < 300 MiB |`,
+  ].join('\n');
+}
+
 function syncTable(results: SyncBenchResult[]): string {
   const rows = results.map((r) => `| ${r.people.toLocaleString('en-US')} people (OpenLDAP slapd) | ${r.dialect} | ${r.people_seen.toLocaleString('en-US')} | ${r.first_sync_ms} | ${r.resync_ms} |`);
   return ['| directory sync | database | people seen | first full sync ms | unchanged full sync ms |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
@@ -191,6 +203,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const scenarios = options.only ? SCENARIOS.filter((s) => s.name.includes(options.only!)) : SCENARIOS;
   const withIdentity = !options.only || options.only === 'identity';
+  const withQuery = !options.only || options.only === 'query';
   for (const scenario of scenarios) {
     for (const dialect of options.dialects) {
       process.stdout.write(`${scenario.name} on ${dialect}: ${options.durationS} s...\n`);
@@ -211,14 +224,24 @@ async function main(): Promise<void> {
       sync.push(await syncTenThousand(dialect, ADMIN_TOKEN));
     }
   }
+  let query: QueryBenchResult | undefined;
+  if (withQuery && options.dialects.includes('postgres')) {
+    process.stdout.write('query: seeding 1,000,000 events in PostgreSQL, then reads and an export...\n');
+    query = await queryBench(ADMIN_TOKEN, ROOT);
+  }
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
     load_generator: 'autocannon on the same machine',
     results,
     identity: { lookup_budget_ms: IDENTITY_BUDGET_MS, load: identity, sync },
+    query,
   };
-  const tables = [table(results), ...(withIdentity ? [identityTable(identity), syncTable(sync)] : [])].join('\n\n');
+  const tables = [
+    ...(results.length > 0 ? [table(results)] : []),
+    ...(withIdentity ? [identityTable(identity), syncTable(sync)] : []),
+    ...(query ? [queryTable(query)] : []),
+  ].join('\n\n');
   if (options.only) {
     // A partial run is for exploring; only a full run replaces the recorded results.
     process.stdout.write(`\n${tables}\n`);

@@ -1,0 +1,173 @@
+/**
+ * The query part of `npm run bench`: 1,000,000 events from 10,000 directory people in PostgreSQL,
+ * then a person's first page by alias, a page deep in their history, a free-text query and a full
+ * NDJSON export, through the running service. Also writes the EXPLAIN plans to docs/query-plans.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase } from '../test/support/databases';
+import { ServerProcess } from '../test/support/server-process';
+
+export const EVENTS = 1_000_000;
+export const PEOPLE = 10_000;
+
+export interface QueryBenchResult {
+  events: number;
+  people: number;
+  seed_s: number;
+  first_page_by_alias_p50_ms: number;
+  first_page_by_alias_p95_ms: number;
+  deep_page_p95_ms: number;
+  free_text_p95_ms: number;
+  export_rows: number;
+  export_rows_per_s: number;
+  export_peak_rss_mib: number;
+  /** The service's resident set just before the export (after the 800 reads above). */
+  rss_before_export_mib: number;
+}
+
+const guid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+
+/**
+ * Seeds in the database itself (INSERT … SELECT over generate_series): events shaped like the
+ * service's own (identity columns resolved, Retraced fields, hash-sized column), 100 per person,
+ * actors logged by username, email or DN in turn, and the 10,000 people in the directory mirror.
+ */
+export async function seed(url: string): Promise<number> {
+  const started = performance.now();
+  const pg = new Client({ connectionString: url });
+  await pg.connect();
+  try {
+    await pg.query(`INSERT INTO directory_people (guid, source, username, upn, email, dn, display_name, groups, disabled, deleted, first_seen_at, last_seen_at)
+      SELECT '00000000-0000-4000-8000-' || lpad(i::text, 12, '0'), 'provisioning', 'user' || i, NULL, 'user' || i || '@corp.example.com',
+             'uid=user' || i || ',ou=people,dc=corp,dc=example,dc=com', 'User ' || i, '[]', false, false, 0, 0
+      FROM generate_series(0, ${PEOPLE - 1}) AS i`);
+    await pg.query(`INSERT INTO audit_events (id, project_id, seq, source_api, action, crud, description, group_id, group_name, actor_id, actor_name,
+        target_id, target_name, target_type, source_ip, is_failure, is_anonymous, fields, created_at, received_at, hash,
+        actor_guid, actor_username, actor_email, actor_dn, identity_status)
+      SELECT lpad(to_hex(g), 32, '0'), 'default', g, 'publisher',
+             (ARRAY['document.read','document.share','user.login.success','user.logout','invoice.paid'])[1 + g % 5], 'r',
+             'event ' || g || CASE WHEN g % 100 = 7 THEN ' escalated to compliance review' ELSE ' routine activity' END,
+             'tenant-' || (g % 20), 'Tenant ' || (g % 20),
+             CASE g % 3 WHEN 0 THEN 'user' || (g % ${PEOPLE}) WHEN 1 THEN 'user' || (g % ${PEOPLE}) || '@corp.example.com'
+                        ELSE 'uid=user' || (g % ${PEOPLE}) || ',ou=people,dc=corp,dc=example,dc=com' END,
+             'User ' || (g % ${PEOPLE}), 'doc-' || g, 'Report ' || (g % 1000), 'document', '10.0.' || (g % 250) || '.1', g % 50 = 0, false,
+             '{"region":"eu-west"}', 1767225600000 + g * 1000, 1767225600000 + g * 1000, md5(g::text) || md5((g + 1)::text),
+             '00000000-0000-4000-8000-' || lpad((g % ${PEOPLE})::text, 12, '0'), 'user' || (g % ${PEOPLE}), 'user' || (g % ${PEOPLE}) || '@corp.example.com',
+             'uid=user' || (g % ${PEOPLE}) || ',ou=people,dc=corp,dc=example,dc=com', 'resolved'
+      FROM generate_series(1, ${EVENTS}) AS g`);
+    await pg.query(`UPDATE projects SET last_seq = ${EVENTS} WHERE id = 'default'`);
+    await pg.query('ANALYZE');
+  } finally {
+    await pg.end();
+  }
+  return Math.round((performance.now() - started) / 100) / 10;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10;
+}
+
+async function timedGet(url: string, token: string): Promise<{ ms: number; body: any }> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`${url}: ${response.status} ${JSON.stringify(body)}`);
+  return { ms: performance.now() - started, body };
+}
+
+function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+function peakRssMiB(pid: number): number {
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+const PLAN_QUERIES: [string, string][] = [
+  ['A person\'s first page (actor resolved to a GUID)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.actor_guid = '${guid(4242)}' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`],
+  ['A page deep in a person\'s history (keyset cursor)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.actor_guid = '${guid(4242)}' AND e.source_api <> 'read-audit' AND e.seq < 200000 ORDER BY e.seq DESC LIMIT 50`],
+  ['Free text (q=escalated compliance)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.search_vector @@ to_tsquery('simple', 'escalated & compliance') AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`],
+  ['Action prefix (action=user.login.*)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.action LIKE 'user.login.%' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`],
+  ['Export (cursor over the whole project)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC`],
+];
+
+async function writePlans(url: string, root: string): Promise<void> {
+  const pg = new Client({ connectionString: url });
+  await pg.connect();
+  const sections: string[] = [];
+  try {
+    for (const [title, sql] of PLAN_QUERIES) {
+      const analyze = !sql.endsWith('ORDER BY e.seq DESC');
+      const { rows } = await pg.query(`EXPLAIN (${analyze ? 'ANALYZE, BUFFERS, ' : ''}COSTS) ${sql}`);
+      sections.push(`## ${title}\n\n\`\`\`sql\n${sql}\n\`\`\`\n\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
+    }
+  } finally {
+    await pg.end();
+  }
+  const header = `# Query plans of the hot read paths\n\nPostgreSQL, ${EVENTS.toLocaleString('en-US')} events from ${PEOPLE.toLocaleString('en-US')} people, written by \`npm run bench\` (bench/query-bench.ts) on ${new Date().toISOString().slice(0, 10)}. The SQL is what the reader (src/query/audit-event.reader.ts) generates, with the selected columns shortened to \`*\`. The export plan is shown without ANALYZE: it runs as a server-side cursor and is read a batch at a time.\n\n`;
+  writeFileSync(join(root, 'docs', 'query-plans.md'), header + sections.join('\n'));
+}
+
+export async function queryBench(adminToken: string, root: string): Promise<QueryBenchResult> {
+  const db = await createTestDatabase('postgres');
+  try {
+    // Migrations run on the first start; seeding happens with the service stopped.
+    let server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' });
+    await server.stop();
+    const seedS = await seed(db.url);
+    server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' });
+    try {
+      const base = `${server.baseUrl}/audit/v1/events`;
+      const aliasTimes: number[] = [];
+      const deepTimes: number[] = [];
+      const textTimes: number[] = [];
+      for (let k = 0; k < 200; k++) {
+        const person = (k * 7919) % PEOPLE;
+        const alias = [`user${person}`, `user${person}@corp.example.com`, `uid=user${person},ou=people,dc=corp,dc=example,dc=com`][k % 3];
+        const first = await timedGet(`${base}?actor=${encodeURIComponent(alias)}&limit=10`, adminToken);
+        aliasTimes.push(first.ms);
+        if (first.body.events.length !== 10) throw new Error(`expected a full first page for ${alias}`);
+        // Nine pages down (events 90-99 of the person's 100).
+        let cursor = first.body.next_cursor;
+        for (let page = 1; page < 9; page++) cursor = (await timedGet(`${base}?actor=${encodeURIComponent(alias)}&limit=10&cursor=${cursor}`, adminToken)).body.next_cursor;
+        deepTimes.push((await timedGet(`${base}?actor=${encodeURIComponent(alias)}&limit=10&cursor=${cursor}`, adminToken)).ms);
+        textTimes.push((await timedGet(`${base}?q=${encodeURIComponent(k % 2 ? 'escalated compliance' : `report ${k}`)}&limit=50`, adminToken)).ms);
+      }
+      const rssBefore = rssMiB(server.pid!);
+      const started = performance.now();
+      const response = await fetch(`${base}/export?format=ndjson`, { headers: { authorization: `Bearer ${adminToken}` } });
+      let rows = 0;
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const byte of value) if (byte === 10) rows++;
+      }
+      const exportS = (performance.now() - started) / 1000;
+      const result: QueryBenchResult = {
+        events: EVENTS,
+        people: PEOPLE,
+        seed_s: seedS,
+        first_page_by_alias_p50_ms: percentile(aliasTimes, 50),
+        first_page_by_alias_p95_ms: percentile(aliasTimes, 95),
+        deep_page_p95_ms: percentile(deepTimes, 95),
+        free_text_p95_ms: percentile(textTimes, 95),
+        export_rows: rows,
+        export_rows_per_s: Math.round(rows / exportS),
+        export_peak_rss_mib: peakRssMiB(server.pid!),
+        rss_before_export_mib: rssBefore,
+      };
+      await writePlans(db.url, root);
+      return result;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await db.drop();
+  }
+}
