@@ -146,7 +146,7 @@ export async function queryBench(adminToken: string, root: string): Promise<Quer
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        for (const byte of value) if (byte === 10) rows++;
+        for (let at = value.indexOf(10); at !== -1; at = value.indexOf(10, at + 1)) rows++;
       }
       const exportS = (performance.now() - started) / 1000;
       const result: QueryBenchResult = {

@@ -28,6 +28,8 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
   private sources: IdentitySource[] = [];
   /** Until then a live lookup is known to be slow or failing: misses answer pending at once. */
   private degradedUntil = 0;
+  /** A lookup testing whether a degraded directory answers again is in flight. */
+  private probing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -76,10 +78,16 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
     if (!lookup) {
       // With a budget (ingestion), a directory known to be down or slow is not asked at all (the
       // pending job asks later), and live lookups are capped so a burst of strangers cannot pile up.
-      if (budget !== undefined && (this.clock.now() < this.degradedUntil || this.inFlight.size >= MAX_LOOKUPS_IN_FLIGHT)) {
+      if (budget !== undefined && (this.clock.now() < this.degradedUntil || this.probing || this.inFlight.size >= MAX_LOOKUPS_IN_FLIGHT)) {
         return Promise.resolve({ status: 'pending', reason: 'directory slow or unavailable' });
       }
-      lookup = this.lookupLive(identifier, key).finally(() => this.inFlight.delete(key));
+      // After a degraded spell, one lookup probes the directory while every other event goes on.
+      const probe = this.degradedUntil !== 0;
+      if (probe) this.probing = true;
+      lookup = this.lookupLive(identifier, key).finally(() => {
+        this.inFlight.delete(key);
+        if (probe) this.probing = false;
+      });
       this.inFlight.set(key, lookup);
     }
     if (budget === undefined) return lookup;

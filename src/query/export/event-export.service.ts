@@ -8,8 +8,10 @@ import { csvRow } from './csv';
 
 export type ExportFormat = 'ndjson' | 'csv';
 
-/** Rows per database round trip: small enough that a batch's objects die young (flat memory). */
+/** Rows per database round trip. */
 const BATCH_SIZE = 250;
+/** Rows per chunk written to the client: small strings die young, so memory stays flat. */
+const CHUNK_ROWS = 250;
 
 const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | null | undefined][] = [
   ['id', (e) => e.id],
@@ -71,13 +73,16 @@ export class EventExportService {
         if (format === 'csv') yield csvRow(CSV_COLUMNS.map(([name]) => name));
         const batches = dialect.batches((beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }), BATCH_SIZE);
         for await (const batch of batches) {
-          const lines: string[] = new Array(batch.length);
-          for (let i = 0; i < batch.length; i++) {
-            const view = toEventView(batch[i]);
-            lines[i] = format === 'csv' ? csvRow(CSV_COLUMNS.map(([, get]) => get(view))) : `${JSON.stringify(view)}\n`;
+          for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
+            const end = Math.min(batch.length, start + CHUNK_ROWS);
+            const lines: string[] = new Array(end - start);
+            for (let i = start; i < end; i++) {
+              const view = toEventView(batch[i]);
+              lines[i - start] = format === 'csv' ? csvRow(CSV_COLUMNS.map(([, get]) => get(view))) : `${JSON.stringify(view)}\n`;
+            }
+            progress.rows += end - start;
+            yield lines.join('');
           }
-          progress.rows += batch.length;
-          yield lines.join('');
         }
         progress.complete = true;
       } finally {

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The columns `q` searches, in the FTS5 table's order. */
-export const SEARCH_COLUMNS = ['action', 'description', 'actor_id', 'actor_name', 'actor_username', 'actor_email', 'target_id', 'target_name', 'target_type', 'group_name', 'fields'];
+export const SEARCH_COLUMNS = ['action', 'description', 'actor_id', 'actor_name', 'target_id', 'target_name', 'target_type', 'group_name', 'fields'];
 
 const cols = SEARCH_COLUMNS.join(', ');
 const values = (row: 'new' | 'old') => SEARCH_COLUMNS.map((c) => `${row}.${c}`).join(', ');
