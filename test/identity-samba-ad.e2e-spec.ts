@@ -102,6 +102,17 @@ describe('identity against a real Samba Active Directory domain controller', () 
     }
   });
 
+  it('syncs incrementally by uSNChanged: only what changed since the last sync', async () => {
+    await sync(service.baseUrl);
+    await ad.createUser('incremental1', { mail: 'inc1@example.com' });
+    const response = await postJson(`${service.baseUrl}/identity/v1/sync`, { mode: 'incremental' }, adminHeaders());
+    const result = await response.json();
+    expect(result).toMatchObject({ mode: 'incremental', created: 1, deleted: 0 });
+    expect(result.people_seen).toBeLessThan(10);
+    const guid = await ad.showObjectGuid('incremental1');
+    expect((await (await user(service.baseUrl, 'inc1@example.com')).json()).guid).toBe(guid);
+  });
+
   it('resolves nested groups (inner inside outer)', async () => {
     const jane = await (await user(service.baseUrl, 'jdoe')).json();
     expect(jane.groups).toEqual(expect.arrayContaining(['inner', 'outer']));

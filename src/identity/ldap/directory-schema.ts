@@ -20,6 +20,9 @@ export interface DirectorySchema {
   groupAttributes: string[];
 }
 
+/** Identifier attributes AD stores as 16 raw bytes (objectGUID, and the one Azure AD Connect uses). */
+const BINARY_GUID_ATTRIBUTES = new Set(['objectguid', 'ms-ds-consistencyguid', 'msds-consistencyguid']);
+
 const AD_PERSON = '(&(objectCategory=person)(objectClass=user))';
 const LDAP_PERSON = '(|(objectClass=person)(objectClass=posixAccount))';
 
@@ -33,7 +36,7 @@ export function directorySchema(kind: DirectoryKind, config: Pick<LdapConfig, 'g
   return {
     kind,
     guidAttribute,
-    binaryGuid: guidAttribute.toLowerCase() === 'objectguid',
+    binaryGuid: BINARY_GUID_ATTRIBUTES.has(guidAttribute.toLowerCase()),
     usernameAttribute,
     personFilter,
     groupFilter: ad ? '(objectClass=group)' : '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))',

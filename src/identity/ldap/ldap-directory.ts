@@ -35,6 +35,8 @@ export interface DirectoryInfo {
   netbiosDomain?: string;
   /** AD's highestCommittedUSN when the info was read. */
   highestCommittedUsn?: string;
+  /** Which server answered (AD's dsServiceName): USNs are per domain controller. */
+  serverId?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export class LdapDirectory {
       c.search('', {
         scope: 'base',
         filter: '(objectClass=*)',
-        attributes: ['supportedCapabilities', 'defaultNamingContext', 'namingContexts', 'highestCommittedUSN', 'configurationNamingContext', 'objectClass', 'structuralObjectClass', 'vendorName'],
+        attributes: ['dsServiceName', 'supportedCapabilities', 'defaultNamingContext', 'namingContexts', 'highestCommittedUSN', 'configurationNamingContext', 'objectClass', 'structuralObjectClass', 'vendorName'],
       }),
     );
     const entry = root.searchEntries[0] ?? ({ dn: '' } as Entry);
@@ -94,7 +96,7 @@ export class LdapDirectory {
     if (kind === 'ad' && netbiosDomain === undefined) {
       netbiosDomain = (await this.readNetbiosDomain(first(entry, 'configurationNamingContext'), baseDn)) ?? domainComponents(baseDn)[0];
     }
-    this.info = { kind, baseDn, netbiosDomain, highestCommittedUsn: first(entry, 'highestCommittedUSN') };
+    this.info = { kind, baseDn, netbiosDomain, highestCommittedUsn: first(entry, 'highestCommittedUSN'), serverId: first(entry, 'dsServiceName') ?? this.connection.connectedUrl };
     this.schemaCache ??= directorySchema(kind, this.config);
     return this.info;
   }
@@ -107,7 +109,8 @@ export class LdapDirectory {
     const info = this.info ?? (await this.describe());
     const schema = this.schemaCache as DirectorySchema;
     const attributes = schema.personAttributes;
-    const explicitBufferAttributes = schema.binaryGuid ? [schema.guidAttribute] : [];
+    // Read as bytes whatever the attribute; binary GUID attributes are formatted, others decoded as text.
+    const explicitBufferAttributes = [schema.guidAttribute];
 
     if (isGuidString(identifier)) {
       const value = schema.binaryGuid ? objectGuidBytes(identifier) : identifier.toLowerCase();
@@ -134,7 +137,7 @@ export class LdapDirectory {
     const info = this.info ?? (await this.describe());
     const schema = this.schemaCache as DirectorySchema;
     const filter = this.withChangeFilter(schema.groupFilter, changedSince);
-    for await (const page of this.paged(info.baseDn, filter, schema.groupAttributes, schema.binaryGuid ? [schema.guidAttribute] : [])) {
+    for await (const page of this.paged(info.baseDn, filter, schema.groupAttributes, [schema.guidAttribute])) {
       yield page.map((entry) => ({
         dn: entry.dn,
         name: first(entry, 'cn') ?? firstRdnValue(entry.dn) ?? entry.dn,
@@ -152,7 +155,7 @@ export class LdapDirectory {
     const info = this.info ?? (await this.describe());
     const schema = this.schemaCache as DirectorySchema;
     const filter = this.withChangeFilter(schema.personFilter, changedSince);
-    for await (const page of this.paged(info.baseDn, filter, schema.personAttributes, schema.binaryGuid ? [schema.guidAttribute] : [])) {
+    for await (const page of this.paged(info.baseDn, filter, schema.personAttributes, [schema.guidAttribute])) {
       const people: DirectoryEntryPerson[] = [];
       for (const entry of page) {
         const person = this.toPerson(entry);
@@ -189,7 +192,7 @@ export class LdapDirectory {
     const raw = entry[schema.guidAttribute] ?? entry[Object.keys(entry).find((k) => k.toLowerCase() === schema.guidAttribute.toLowerCase()) ?? ''];
     const value = Array.isArray(raw) ? raw[0] : raw;
     if (value === undefined) return undefined;
-    if (Buffer.isBuffer(value)) return value.length === 16 ? formatObjectGuid(value) : value.toString('hex');
+    if (Buffer.isBuffer(value)) return schema.binaryGuid && value.length === 16 ? formatObjectGuid(value) : value.toString('utf8').toLowerCase();
     return String(value).toLowerCase();
   }
 

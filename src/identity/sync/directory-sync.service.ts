@@ -35,6 +35,8 @@ export interface SyncResult {
   finishedAt: number;
   /** AD's NetBIOS domain, kept so `DOMAIN\\user` is checked after a restart too. */
   netbiosDomain?: string;
+  /** The server that answered (AD: dsServiceName), since AD's change markers are per server. */
+  serverId?: string;
 }
 
 /** No directory is configured (LDAP_URL unset). */
@@ -138,6 +140,12 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
       mode = 'full';
       reason = 'directory kind changed';
     }
+    // AD's USNs are per domain controller: after a failover to another DC the marker means nothing.
+    const lastServer = (state?.lastResult as SyncResult | undefined)?.serverId;
+    if (mode === 'incremental' && info.kind === 'ad' && lastServer && lastServer !== info.serverId) {
+      mode = 'full';
+      reason = 'directory server changed';
+    }
     if (mode === 'incremental') {
       for await (const page of directory.groups(state?.changeMarker)) {
         if (page.length > 0) {
@@ -211,6 +219,7 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
       durationMs: finishedAt - started,
       finishedAt,
       ...(info.netbiosDomain ? { netbiosDomain: info.netbiosDomain } : {}),
+      ...(info.serverId ? { serverId: info.serverId } : {}),
     };
     await this.repository.saveSyncState(LDAP_SOURCE, {
       kind: info.kind,
