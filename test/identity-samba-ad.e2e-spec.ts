@@ -135,10 +135,8 @@ describe('identity against a real Samba Active Directory domain controller', () 
 
   it('works over LDAPS and over StartTLS with the CA file', async () => {
     const host = certificateHost(ad.tlsCaFile);
-    for (const transport of [
-      { LDAP_URL: ad.ldapsUrl },
-      { LDAP_URL: ad.url, LDAP_START_TLS: 'true' },
-    ]) {
+    const transports: Record<string, string>[] = [{ LDAP_URL: ad.ldapsUrl }, { LDAP_URL: ad.url, LDAP_START_TLS: 'true' }];
+    for (const transport of transports) {
       const secure = await startTestApp(db.url.replace('audit.sqlite', `tls-${Date.now()}.sqlite`), {
         env: env({ ...transport, LDAP_TLS_CA_FILE: ad.tlsCaFile, LDAP_TLS_SERVERNAME: host }),
       });

@@ -44,7 +44,7 @@ describe('planBatch (external_id idempotency)', () => {
     );
     expect(plan.inserts.map((e) => e.id)).toEqual(['c']);
     expect(plan.outcomes[0].ok).toBe(false);
-    const error = (plan.outcomes[0] as { error: InvalidInputException }).error;
+    const error = (plan.outcomes[0] as unknown as { error: InvalidInputException }).error;
     expect(error.getStatus()).toBe(HttpStatus.CONFLICT);
     expect(error.fieldErrors[0].field).toBe('events[1].external_id');
   });
