@@ -109,6 +109,13 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
       expect(found[0]).toMatchObject({ action: 'late.action', identity_status: 'resolved', actor: { id: 'late', username: 'late' } });
     });
 
+    it('finds events logged before the person was in the directory by any of their names', async () => {
+      await log({ action: 'before.known', actor: { id: 'future' } });
+      expect((await all('action=before.known'))[0].identity_status).toBe('unknown');
+      await ldap.ldapAdd(`dn: uid=future,ou=people,${ldap.baseDn}\nobjectClass: inetOrgPerson\nuid: future\ncn: Future\nsn: Future\nmail: future@example.com\n`);
+      expect((await all('actor=future@example.com')).map((e) => e.action)).toEqual(['before.known']);
+    });
+
     it('filters by directory group, nested membership included, by name or DN', async () => {
       const last = sample.users[sample.users.length - 1];
       await log({ action: 'grp.test', actor: { id: sample.users[2].uid } });
@@ -171,6 +178,7 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
     it.each([
       ['since=yesterday', 'since'],
       ['until=2026-13-01', 'until'],
+      ['since=2026-W05-1', 'since'],
       ['since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z', 'until'],
       ['ip=1.2.3', 'ip'],
       ['failure=maybe', 'failure'],

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
 import type { EventFilter, EventQuery, TimeRange } from './event-query';
-import { EVENT_SEARCH_DIALECT, EventSearchDialect, searchWords } from './search-dialect/event-search-dialect';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect, MAX_SEARCH_WORDS, searchWords } from './search-dialect/event-search-dialect';
 
 /** `%`, `_` and the escape character itself are literal in user text. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -50,12 +50,21 @@ export class AuditEventReader {
       qb.andWhere("LOWER(e.description) LIKE :description ESCAPE '\\'", { description: `%${likeLiteral(filter.description.toLowerCase())}%` });
     }
     if (filter.text?.length) {
-      const words = filter.text.flatMap(searchWords);
+      const words = filter.text.flatMap(searchWords).slice(0, MAX_SEARCH_WORDS);
       if (words.length > 0) this.dialect.fullText(qb, words);
     }
     if (filter.actor) {
-      if (filter.actor.guid !== undefined) qb.andWhere('e.actor_guid = :actorGuid', { actorGuid: filter.actor.guid });
-      else if (filter.actor.ids.length === 1) qb.andWhere('e.actor_id = :actorRawId', { actorRawId: filter.actor.ids[0] });
+      if (filter.actor.guid !== undefined) {
+        qb.andWhere(
+          new Brackets((either) => {
+            either.where('e.actor_guid = :actorGuid', { actorGuid: filter.actor!.guid });
+            either.orWhere(new Brackets((unresolved) => {
+              unresolved.where('e.actor_guid IS NULL');
+              this.dialect.anyOf(unresolved as unknown as SelectQueryBuilder<AuditEventEntity>, 'actor_id', filter.actor!.ids, 'actorRawIds');
+            }));
+          }),
+        );
+      } else if (filter.actor.ids.length === 1) qb.andWhere('e.actor_id = :actorRawId', { actorRawId: filter.actor.ids[0] });
       else this.dialect.anyOf(qb, 'actor_id', filter.actor.ids, 'actorRawIds');
     }
     if (filter.actorGuids) {

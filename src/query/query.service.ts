@@ -53,7 +53,15 @@ export class QueryService {
     const filter: EventFilter = {};
     if (dto.actor !== undefined) {
       const resolution = await this.identities.resolve(dto.actor, { budgetMs: ACTOR_RESOLVE_BUDGET_MS });
-      filter.actor = resolution.status === 'resolved' ? { guid: resolution.person.guid, ids: [dto.actor] } : { ids: [dto.actor] };
+      if (resolution.status === 'resolved') {
+        const { guid, username, email, upn, dn } = resolution.person;
+        // Events stored before the name was known (identity unknown, or still pending) have no GUID:
+        // they match by any of the person's names as logged.
+        const ids = [...new Set([dto.actor, guid, username, email, upn, dn].filter((v): v is string => Boolean(v)))];
+        filter.actor = { guid, ids };
+      } else {
+        filter.actor = { ids: [dto.actor] };
+      }
     }
     if (dto.member_of !== undefined) filter.actorGuids = this.identities.membersOf(dto.member_of);
     if (dto.action !== undefined) {
@@ -66,6 +74,12 @@ export class QueryService {
     if (dto.since !== undefined || dto.until !== undefined) {
       const from = dto.since === undefined ? undefined : Date.parse(dto.since);
       const to = dto.until === undefined ? undefined : Date.parse(dto.until);
+      for (const [field, value] of [['since', from], ['until', to]] as const) {
+        // ISO 8601 forms JavaScript cannot read (week dates, ordinal dates, basic format).
+        if (value !== undefined && Number.isNaN(value)) {
+          throw new InvalidInputException([{ field, rule: 'isDateTime', message: `${field} must be a date-time such as 2026-11-01T00:00:00Z` }]);
+        }
+      }
       if (from !== undefined && to !== undefined && to <= from) {
         throw new InvalidInputException([{ field: 'until', rule: 'isAfterSince', message: 'until must be later than since' }]);
       }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { AuditEventReader } from '../audit-event.reader';
 import { AuditEventView, toEventView } from '../audit-event.view';
@@ -7,6 +7,9 @@ import { EVENT_SEARCH_DIALECT, EventSearchDialect } from '../search-dialect/even
 import { csvRow } from './csv';
 
 export type ExportFormat = 'ndjson' | 'csv';
+
+/** Exports at once: each holds a database connection, and ingestion needs the rest of the pool. */
+const MAX_CONCURRENT_EXPORTS = 4;
 
 /** Rows per database round trip. */
 const BATCH_SIZE = 250;
@@ -27,10 +30,14 @@ const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | n
   ['actor_username', (e) => e.actor?.username],
   ['actor_email', (e) => e.actor?.email],
   ['actor_dn', (e) => e.actor?.dn],
+  ['actor_href', (e) => e.actor?.href],
+  ['actor_fields', (e) => (e.actor?.fields ? JSON.stringify(e.actor.fields) : null)],
   ['identity_status', (e) => e.identity_status],
   ['target_id', (e) => e.target?.id],
   ['target_name', (e) => e.target?.name],
   ['target_type', (e) => e.target?.type],
+  ['target_href', (e) => e.target?.href],
+  ['target_fields', (e) => (e.target?.fields ? JSON.stringify(e.target.fields) : null)],
   ['group_id', (e) => e.group?.id],
   ['group_name', (e) => e.group?.name],
   ['source_ip', (e) => e.source_ip],
@@ -65,7 +72,13 @@ export class EventExportService {
    * A readable that pulls the next batch only when the client has taken the previous one
    * (back-pressure); `onEnd` runs once, when the export finished or the client went away.
    */
+  private active = 0;
+
   stream(query: Omit<EventQuery, 'limit' | 'order'>, format: ExportFormat, onEnd: (progress: ExportProgress) => Promise<void>): Readable {
+    if (this.active >= MAX_CONCURRENT_EXPORTS) {
+      throw new HttpException(`${MAX_CONCURRENT_EXPORTS} exports are running; try again when one has finished`, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    this.active += 1;
     const { reader, dialect } = this;
     async function* lines(): AsyncGenerator<string> {
       const progress: ExportProgress = { rows: 0, complete: false };
@@ -89,6 +102,8 @@ export class EventExportService {
         await onEnd(progress).catch(() => undefined);
       }
     }
-    return Readable.from(lines(), { objectMode: false, highWaterMark: 16 * 1024 });
+    const readable = Readable.from(lines(), { objectMode: false, highWaterMark: 16 * 1024 });
+    readable.once('close', () => (this.active -= 1));
+    return readable;
   }
 }

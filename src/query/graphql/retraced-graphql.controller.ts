@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { graphql } from 'graphql';
+import { graphql, GraphQLError } from 'graphql';
 import { InvalidInputException } from '../../infrastructure/http/api-error';
 import { assertProjectAccess } from '../../tenancy/project-access';
 import { AuthenticatedRequest, RequireScope, TokenGuard } from '../../tenancy/token.guard';
@@ -51,6 +51,10 @@ export class RetracedGraphqlController {
       operationName: typeof operationName === 'string' ? operationName : undefined,
       contextValue: context,
     });
+    // A failure of the service itself (storage down, a bug) is not the client's: the error filter
+    // answers it with 503/500 and logs it, instead of a 400 carrying the raw message.
+    const internal = result.errors?.map((e) => e.originalError).find((e) => e && !(e instanceof InvalidInputException) && !(e instanceof GraphQLError));
+    if (internal) throw internal;
     // A query that cannot run (syntax, unknown fields, bad search string) is the client's error.
     const failed = result.errors?.length && (!result.data || Object.values(result.data).every((v) => v === null));
     reply.status(failed ? 400 : 200).send(result);

@@ -20,11 +20,14 @@ export interface EventSearchDialect {
 
 export const EVENT_SEARCH_DIALECT = Symbol('EVENT_SEARCH_DIALECT');
 
+/** Most words one query searches for (more only slow the search, never narrow it usefully). */
+export const MAX_SEARCH_WORDS = 32;
+
 /** The words of a free-text query: letters and digits, lower case; punctuation separates. */
 export function searchWords(text: string): string[] {
   return text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
-    .slice(0, 32);
+    .slice(0, MAX_SEARCH_WORDS);
 }

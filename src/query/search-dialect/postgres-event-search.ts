@@ -28,6 +28,8 @@ export class PostgresEventSearch implements EventSearchDialect {
     await runner.connect();
     try {
       await runner.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // A client that stops reading leaves the transaction idle: the server ends it after a minute.
+      await runner.query(`SET LOCAL idle_in_transaction_session_timeout = '60s'`);
       await runner.query(`DECLARE event_export NO SCROLL CURSOR FOR ${sql}`, parameters);
       for (;;) {
         const raw: Record<string, unknown>[] = await runner.query(`FETCH ${Math.trunc(batchSize)} FROM event_export`);

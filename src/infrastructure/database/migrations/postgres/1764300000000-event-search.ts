@@ -15,12 +15,15 @@ export const SEARCH_TEXT_SQL = `translate(lower(
   coalesce(target_id, '') || ' ' || coalesce(target_name, '') || ' ' ||
   coalesce(target_type, '') || ' ' || coalesce(group_name, '') || ' ' || coalesce(fields, '')), ${literal(SEARCH_PUNCTUATION)}, ${literal(SPACES)})`;
 
+/** A tsvector holds at most 1 MB: the searchable text is cut well below it, so no event is refused. */
+const SEARCH_TEXT_LIMIT = 200_000;
+
 /** Free-text search (a generated tsvector with a GIN index) and the index for raw actor ids. */
 export class EventSearchPostgres1764300000000 implements MigrationInterface {
   name = 'EventSearchPostgres1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE audit_events ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', ${SEARCH_TEXT_SQL})) STORED`);
+    await q.query(`ALTER TABLE audit_events ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', left(${SEARCH_TEXT_SQL}, ${SEARCH_TEXT_LIMIT}))) STORED`);
     await q.query(`CREATE INDEX audit_events_search ON audit_events USING GIN (search_vector)`);
     await q.query(`CREATE INDEX audit_events_project_actor_id ON audit_events (project_id, actor_id, seq)`);
   }
