@@ -331,6 +331,8 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
     expect((await all(`project=${projectId}&action=crm.*`)).every((e) => e.source_api !== 'read-audit')).toBe(true);
     const exports = await all(`project=${projectId}&action=audit.log.export`);
     expect(exports.some((e) => e.fields.rows === String(20_000) && e.fields.complete === 'true')).toBe(true);
+    const starts = await all(`project=${projectId}&action=audit.log.export.start`);
+    expect(starts.some((e) => e.fields['filter.format'] === 'ndjson' && e.fields['filter.action'] === 'export.row' && e.fields.rows === undefined)).toBe(true);
   });
 });
 

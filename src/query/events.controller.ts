@@ -69,6 +69,20 @@ export class EventsController {
         clientIp: request.ip,
       }),
     );
+    // On record before the first row leaves (the end record adds the row count and completion).
+    try {
+      await this.readAudit.record({
+        principal: request.principal!,
+        projectId,
+        kind: 'export.start',
+        filters: givenFilters(dto),
+        requestId: String(request.id),
+        clientIp: request.ip,
+      });
+    } catch (error) {
+      stream.destroy();
+      throw error;
+    }
     reply
       .status(200)
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')

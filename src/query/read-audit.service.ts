@@ -4,7 +4,8 @@ import { newEventId } from '../ingestion/event-id';
 import { IngestionService } from '../ingestion/ingestion.service';
 import type { Principal } from '../tenancy/principal';
 
-export type ReadKind = 'view' | 'search' | 'export';
+/** `export.start` is written before an export streams, so even one cut short by a crash is on record. */
+export type ReadKind = 'view' | 'search' | 'export.start' | 'export';
 
 export interface ReadRecord {
   principal: Principal;
@@ -12,7 +13,8 @@ export interface ReadRecord {
   kind: ReadKind;
   /** The filters as the reader gave them. */
   filters: Record<string, string | undefined>;
-  rows: number;
+  /** Rows returned; absent for the start of an export. */
+  rows?: number;
   requestId: string;
   clientIp: string;
   /** Exports: false when the client went away before the end. */
@@ -36,7 +38,7 @@ export class ReadAuditService {
 
   async record(read: ReadRecord): Promise<void> {
     const now = this.clock.now();
-    const fields: Record<string, string> = { rows: String(read.rows) };
+    const fields: Record<string, string> = read.rows === undefined ? {} : { rows: String(read.rows) };
     for (const [key, value] of Object.entries(read.filters)) if (value !== undefined && value !== '') fields[`filter.${key}`] = value;
     if (read.complete !== undefined) fields.complete = String(read.complete);
     try {
@@ -48,7 +50,7 @@ export class ReadAuditService {
             sourceApi: 'read-audit',
             action: `audit.log.${read.kind}`,
             crud: 'r',
-            description: `${read.kind} of the audit log: ${read.rows} event(s)`,
+            description: read.rows === undefined ? `${read.kind} of the audit log` : `${read.kind} of the audit log: ${read.rows} event(s)`,
             actor: { id: `token:${read.principal.tokenId}`, name: `${read.principal.scope} token` },
             sourceIp: read.clientIp,
             isFailure: false,
