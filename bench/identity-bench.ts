@@ -75,6 +75,25 @@ async function identityShare(server: ServerProcess, token: string): Promise<numb
   return events.filter((e) => e.identity_status === 'resolved').length / Math.max(1, events.length);
 }
 
+async function loadResult(
+  scenario: string,
+  dialect: Dialect,
+  result: autocannon.Result,
+  durationS: number,
+  server: ServerProcess,
+  token: string,
+): Promise<IdentityLoadResult> {
+  return {
+    scenario,
+    dialect,
+    events_per_s: Math.round(result['2xx'] / durationS),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    resolved_share: await identityShare(server, token),
+    non_2xx: result.non2xx + result.errors,
+  };
+}
+
 /**
  * Same load with the enricher on (actors spread over a 10,000-person mirror), off, and on with a
  * single actor: the last separates the enricher's own cost from the cost of keeping the
@@ -93,15 +112,7 @@ export async function enricherOverhead(dialect: Dialect, durationS: number, admi
     try {
       await provisionPeople(server, PEOPLE, adminToken);
       const result = await load(server, rotatingActors((i) => (i % 2 === 0 ? `user${i}` : `user${i}@corp.example.com`), variant.actors), durationS);
-      results.push({
-        scenario: variant.label,
-        dialect,
-        events_per_s: Math.round(result['2xx'] / durationS),
-        p50_ms: result.latency.p50,
-        p99_ms: result.latency.p99,
-        resolved_share: await identityShare(server, adminToken),
-        non_2xx: result.non2xx + result.errors,
-      });
+      results.push(await loadResult(variant.label, dialect, result, durationS, server, adminToken));
     } finally {
       await server.stop();
       await db.drop();
@@ -144,15 +155,8 @@ export async function deadDirectoryLatency(dialect: Dialect, durationS: number, 
       const server = await ServerProcess.start(env);
       try {
         const result = await load(server, rotatingActors((i) => `stranger${i}`, 1000), durationS);
-        results.push({
-          scenario: directory === 'none' ? 'audit-api, unknown actors, no directory configured' : `audit-api, unknown actors, directory unresponsive (budget ${IDENTITY_BUDGET_MS} ms)`,
-          dialect,
-          events_per_s: Math.round(result['2xx'] / durationS),
-          p50_ms: result.latency.p50,
-          p99_ms: result.latency.p99,
-          resolved_share: await identityShare(server, adminToken),
-          non_2xx: result.non2xx + result.errors,
-        });
+        const label = directory === 'none' ? 'audit-api, unknown actors, no directory configured' : `audit-api, unknown actors, directory unresponsive (budget ${IDENTITY_BUDGET_MS} ms)`;
+        results.push(await loadResult(label, dialect, result, durationS, server, adminToken));
       } finally {
         await server.stop();
         await db.drop();

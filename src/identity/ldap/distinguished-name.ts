@@ -83,11 +83,6 @@ export function dnKey(dn: string): string | undefined {
   return rdns.join(',');
 }
 
-/** True when the text parses as a DN. */
-export function looksLikeDn(text: string): boolean {
-  return dnKey(text) !== undefined;
-}
-
 /** The value of the first RDN (`CN=Jane Doe,OU=...` → `Jane Doe`), unescaped. */
 export function firstRdnValue(dn: string): string | undefined {
   const first = splitUnescaped(dn, ',')[0];

@@ -121,12 +121,6 @@ export class IdentityIndex {
     }
     return members;
   }
-
-  clear(): void {
-    this.people.clear();
-    this.current.clear();
-    this.former.clear();
-  }
 }
 
 /**

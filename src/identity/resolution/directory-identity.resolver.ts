@@ -51,11 +51,6 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
     this.logger.log({ msg: 'identity sources', sources: ['mirror', ...this.sources.map((s) => s.name)] });
   }
 
-  /** Names of the live sources, in the order they are asked. */
-  get sourceNames(): string[] {
-    return this.sources.map((s) => s.name);
-  }
-
   resolveLocal(identifier: string): IdentityResolution | undefined {
     const person = this.mirror.find(identifier);
     if (person) return { status: 'resolved', person };

@@ -46,9 +46,9 @@ export class IdentityEnricher implements EventEnricher {
       (resolution) => {
         event.identity = identityOf(resolution);
       },
-      (error: Error) => {
+      // A replacement resolver that rejects must not cost the event: it is retried as pending.
+      () => {
         event.identity = { status: 'pending' };
-        void error;
       },
     );
   }

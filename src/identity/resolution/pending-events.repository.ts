@@ -23,11 +23,6 @@ export class PendingEventsRepository {
     return rows.map((r) => ({ id: r.id, actorId: r.actor_id }));
   }
 
-  async count(): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM audit_events WHERE identity_status = 'pending'`);
-    return Number(row.n);
-  }
-
   /** Sets the identity of still-pending events; returns how many changed. */
   async resolve(ids: string[], identity: ActorIdentity): Promise<number> {
     if (ids.length === 0) return 0;
