@@ -39,6 +39,11 @@ export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
   ];
 }
 
+/** What free text searches in an event, as stored (`fields` as its JSON text). */
+export function searchableParts(e: CompleteAuditEvent): Array<string | null | undefined> {
+  return [e.action, e.description, e.actor?.id, e.actor?.name, e.target?.id, e.target?.name, e.target?.type, e.group?.name, json(e.fields)];
+}
+
 function json(value: Record<string, string> | undefined): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
-import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow } from './audit-event-store';
+import { searchWordsOf } from '../search-words';
+import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow, searchableParts } from './audit-event-store';
 import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
 
 /** SQL types of the columns as they arrive in the JSON rows. */
@@ -17,6 +18,7 @@ const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
 };
 
 const VALUE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'seq');
+const INPUT_COLUMNS = [...VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`), 'search_words text'];
 const SEQ_INDEX = EVENT_COLUMNS.indexOf('seq');
 
 /**
@@ -24,12 +26,14 @@ const SEQ_INDEX = EVENT_COLUMNS.indexOf('seq');
  * trip (under load every extra round trip waits behind HTTP work on the event loop). It advances
  * each project's sequence and inserts all rows from one JSON parameter: JSON.stringify is native and
  * far cheaper than the driver's per-element array escaping, and the statement text never changes.
- * A row of an unknown project gets a NULL seq and fails the whole statement.
+ * A row of an unknown project gets a NULL seq and fails the whole statement (this is what keeps
+ * events to existing projects; a foreign key would cost every row a lookup). The free-text lexemes
+ * arrive computed (search-words.ts) and only become a tsvector here.
  */
 const INSERT_BATCH = `
 WITH input AS (
-  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ')}))
-    WITH ORDINALITY AS u(${VALUE_COLUMNS.join(', ')}, ord)
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (${INPUT_COLUMNS.join(', ')}))
+    WITH ORDINALITY AS u(${VALUE_COLUMNS.join(', ')}, search_words, ord)
 ),
 numbered AS (
   SELECT input.*, row_number() OVER (PARTITION BY project_id ORDER BY ord) AS rn, count(*) OVER (PARTITION BY project_id) AS n FROM input
@@ -40,8 +44,9 @@ bumped AS (
   WHERE p.id = c.project_id
   RETURNING p.id, p.last_seq
 )
-INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')})
-SELECT ${EVENT_COLUMNS.map((c) => (c === 'seq' ? 'b.last_seq - numbered.n + numbered.rn' : `numbered.${c}`)).join(', ')}
+INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}, search_vector)
+SELECT ${EVENT_COLUMNS.map((c) => (c === 'seq' ? 'b.last_seq - numbered.n + numbered.rn' : `numbered.${c}`)).join(', ')},
+  array_to_tsvector(string_to_array(numbered.search_words, ' '))
 FROM numbered LEFT JOIN bumped b ON b.id = numbered.project_id
 ORDER BY numbered.ord`;
 
@@ -77,6 +82,7 @@ export class PostgresAuditEventStore implements AuditEventStore {
       const values = eventRow(event, 0);
       const row: Record<string, unknown> = {};
       VALUE_COLUMNS.forEach((column, i) => (row[column] = values[i < SEQ_INDEX ? i : i + 1]));
+      row.search_words = searchWordsOf(searchableParts(event));
       return row;
     });
     try {

@@ -1,5 +1,6 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
+import { splitWords } from '../../ingestion/search-words';
 
 /**
  * The SQL that differs per database when reading events: free text and long value lists.
@@ -23,11 +24,7 @@ export const EVENT_SEARCH_DIALECT = Symbol('EVENT_SEARCH_DIALECT');
 /** Most words one query searches for (more only slow the search, never narrow it usefully). */
 export const MAX_SEARCH_WORDS = 32;
 
-/** The words of a free-text query: letters and digits, lower case; punctuation separates. */
+/** The words of a free-text query, split exactly as events are indexed (see search-words.ts). */
 export function searchWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, MAX_SEARCH_WORDS);
+  return splitWords(text).slice(0, MAX_SEARCH_WORDS);
 }

@@ -2,14 +2,15 @@ import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../../ingestion/audit-event.entity';
 import type { EventSearchDialect } from './event-search-dialect';
 
-/** PostgreSQL: the generated `search_vector` (GIN-indexed) and `= ANY(array)`. */
+/** PostgreSQL: `search_vector` (GIN-indexed, words computed at write time) and `= ANY(array)`. */
 export class PostgresEventSearch implements EventSearchDialect {
   constructor(private readonly dataSource: DataSource) {}
 
   fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void {
-    // Words are already split on punctuation; 'simple' keeps them as lexemes, and & requires all.
-    const query = words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).join(' & ');
-    qb.andWhere(`e.search_vector @@ to_tsquery('simple', :ftsQuery)`, { ftsQuery: query });
+    // The words are the indexed lexemes as they are (letters and digits only, so quoting is safe):
+    // cast to tsquery, not parsed by a text search configuration that could split them differently.
+    const query = words.map((w) => `'${w}'`).join(' & ');
+    qb.andWhere(`e.search_vector @@ CAST(:ftsQuery AS tsquery)`, { ftsQuery: query });
   }
 
   anyOf(qb: SelectQueryBuilder<AuditEventEntity>, column: string, values: string[], parameter: string): void {

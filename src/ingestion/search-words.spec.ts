@@ -1,0 +1,27 @@
+import { MAX_SEARCH_TEXT, MAX_WORD_LENGTH, searchWordsOf, splitWords } from './search-words';
+
+describe('search words', () => {
+  it('splits on everything but letters and digits, lower-cased, in any script', () => {
+    expect(splitWords('User.Login-Success jdoe@Corp.example.com {"région":"Zürich"} 東京 2600:1900::')).toEqual([
+      'user', 'login', 'success', 'jdoe', 'corp', 'example', 'com', 'région', 'zürich', '東京', '2600', '1900',
+    ]);
+    expect(splitWords(' --- ')).toEqual([]);
+  });
+
+  it('keeps each word of an event once, in first-seen order, skipping empty parts', () => {
+    expect(searchWordsOf(['document.share', null, 'user7@corp.example.com', undefined, '', 'Document', '{"permission":"view"}'])).toBe(
+      'document share user7 corp example com permission view',
+    );
+    expect(searchWordsOf([null, undefined])).toBe('');
+  });
+
+  it('leaves out words too long for an index entry and stops at the size cap', () => {
+    const blob = 'a'.repeat(MAX_WORD_LENGTH + 1);
+    expect(searchWordsOf([`before ${blob} after`])).toBe('before after');
+    const many = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ');
+    const words = searchWordsOf([many]);
+    expect(words.length).toBeLessThanOrEqual(MAX_SEARCH_TEXT);
+    expect(words.length).toBeGreaterThan(MAX_SEARCH_TEXT - 10);
+    expect(words.startsWith('w0 w1 w2 ')).toBe(true);
+  });
+});
