@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { dtoAcceptor } from '../validation/dto-acceptor';
 import { FieldError, InvalidInputException } from './api-error';
 
 type Constructor<T> = new () => T;
@@ -14,6 +15,9 @@ export function validateBody<T extends object>(dto: Constructor<T>, body: unknow
       { field: prefix ? prefix.replace(/\.$/, '') : 'body', rule: 'isObject', message: `${prefix ? prefix.replace(/\.$/, '') : 'body'} must be a JSON object` },
     ]);
   }
+  // A valid body is recognised by the DTO's compiled accept path and returned as parsed (the DTOs
+  // it serves hold plain data); anything else is judged, and explained, by class-validator.
+  if (dtoAcceptor(dto)?.(body)) return body as T;
   const instance = plainToInstance(dto, body);
   const errors = fieldErrors(instance, prefix);
   if (errors.length > 0) throw new InvalidInputException(errors);

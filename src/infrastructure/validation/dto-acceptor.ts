@@ -1,0 +1,155 @@
+import type { MetadataStorage as TransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
+import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+
+// The metadata class-transformer's own decorators (@Type, @Transform, @Expose) write to.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerMetadataStorage };
+
+type Constructor = new () => object;
+
+/** True only if the plain JSON value is valid for the DTO (whitelist and forbidden unknown fields included). */
+export type DtoAcceptor = (value: unknown) => boolean;
+
+/** One validator function of a property, with the arguments class-validator would pass it. */
+interface Check {
+  metadata: ValidationMetadata;
+  validate: (value: unknown, args: ValidationArguments) => unknown;
+}
+
+interface PropertyPlan {
+  name: string;
+  conditions: ((object: unknown, value: unknown) => boolean)[];
+  checks: Check[];
+  /** The class a nested object is validated as (its @Type), when the property has @ValidateNested. */
+  nested?: ClassPlan;
+}
+
+interface ClassPlan {
+  target: Constructor;
+  properties: PropertyPlan[];
+  known: Set<string>;
+}
+
+const acceptors = new WeakMap<Constructor, DtoAcceptor | null>();
+
+/**
+ * The accept path of class-validator, compiled once per DTO class from the DTO's own decorators.
+ *
+ * `validateBody` runs class-transformer and class-validator on every body, which costs ≈ 30 µs per
+ * nested Retraced event (the bulk path's largest cost, mostly metadata lookups repeated per call).
+ * This walks the same metadata once and keeps, per property, the same validator functions
+ * (`IsString`, `MaxLength`, `IsIpAddress`, …) with the same conditions (`IsOptional`, `ValidateIf`,
+ * `IsDefined`) and nesting (`@ValidateNested` + `@Type`), so a valid body is recognised with plain
+ * function calls. It only ever says "valid": anything else goes through class-validator, which
+ * remains the one definition of the rules and the source of every error message. A DTO using a
+ * feature not reproduced here (transforms, groups, `each`, async validators, initialised
+ * properties) gets no acceptor and always takes the full path. `dto-acceptor.spec.ts` checks the
+ * acceptor against class-validator on thousands of generated bodies.
+ */
+export function dtoAcceptor(target: Constructor): DtoAcceptor | undefined {
+  if (!acceptors.has(target)) {
+    const root = plan(target, new Map());
+    acceptors.set(target, root ? (value) => accepts(root, value) : null);
+  }
+  return acceptors.get(target) ?? undefined;
+}
+
+function plan(target: Constructor, plans: Map<Constructor, ClassPlan>): ClassPlan | undefined {
+  const existing = plans.get(target);
+  if (existing) return existing;
+  if (!supportedByTransformer(target)) return undefined;
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(target, '', false, false, undefined);
+  if (metadatas.length === 0) return undefined;
+  const classPlan: ClassPlan = { target, properties: [], known: new Set() };
+  plans.set(target, classPlan); // before the properties: a class may nest itself
+  const built = build(classPlan, metadatas, plans);
+  if (!built) plans.delete(target);
+  return built;
+}
+
+function build(classPlan: ClassPlan, metadatas: ValidationMetadata[], plans: Map<Constructor, ClassPlan>): ClassPlan | undefined {
+  const { target } = classPlan;
+  const byProperty = new Map<string, ValidationMetadata[]>();
+  for (const metadata of metadatas) {
+    if (metadata.each || metadata.always || (metadata.groups && metadata.groups.length > 0)) return undefined;
+    byProperty.set(metadata.propertyName, [...(byProperty.get(metadata.propertyName) ?? []), metadata]);
+  }
+  for (const [name, list] of byProperty) {
+    classPlan.known.add(name);
+    const property: PropertyPlan = { name, conditions: [], checks: [] };
+    for (const metadata of list) {
+      switch (metadata.type) {
+        case ValidationTypes.CONDITIONAL_VALIDATION:
+          property.conditions.push(metadata.constraints[0] as (object: unknown, value: unknown) => boolean);
+          break;
+        case ValidationTypes.IS_DEFINED:
+        case ValidationTypes.CUSTOM_VALIDATION: {
+          const constraints = getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls);
+          if (constraints.length === 0 || constraints.some((c) => c.async)) return undefined;
+          for (const constraint of constraints) property.checks.push({ metadata, validate: (value, args) => constraint.instance.validate(value, args) });
+          break;
+        }
+        case ValidationTypes.NESTED_VALIDATION: {
+          const type = defaultMetadataStorage.findTypeMetadata(target, name);
+          if (!type || type.options?.discriminator) return undefined;
+          property.nested = plan(type.typeFunction() as Constructor, plans);
+          if (!property.nested) return undefined;
+          break;
+        }
+        case ValidationTypes.WHITELIST:
+          break;
+        default:
+          return undefined;
+      }
+    }
+    classPlan.properties.push(property);
+  }
+  const nested = new Set(classPlan.properties.filter((p) => p.nested).map((p) => p.name));
+  if (!typedProperties(target).every((name) => nested.has(name))) return undefined;
+  return classPlan;
+}
+
+/** class-transformer copies a plain object's values unchanged into such a class. */
+function supportedByTransformer(target: Constructor): boolean {
+  // Declared fields exist on an instance as undefined (useDefineForClassFields); an initialised one would not be in a plain body.
+  if (Object.values(new target()).some((value) => value !== undefined)) return false;
+  if (defaultMetadataStorage.getStrategy(target) !== 'none') return false;
+  if (defaultMetadataStorage.getExposedMetadatas(target).length > 0 || defaultMetadataStorage.getExcludedMetadatas(target).length > 0) return false;
+  const storage = defaultMetadataStorage as unknown as { _transformMetadatas: Map<Function, Map<string, unknown>> };
+  return ancestry(target).every((cls) => (storage._transformMetadatas.get(cls)?.size ?? 0) === 0);
+}
+
+/** Properties with a @Type: only nested objects may have one (elsewhere it converts the value). */
+function typedProperties(target: Constructor): string[] {
+  const storage = defaultMetadataStorage as unknown as { _typeMetadatas: Map<Function, Map<string, unknown>> };
+  return ancestry(target).flatMap((cls) => [...(storage._typeMetadatas.get(cls)?.keys() ?? [])]);
+}
+
+function ancestry(target: Function): Function[] {
+  const chain: Function[] = [];
+  for (let cls: Function | null = target; cls && cls !== Object && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) chain.push(cls);
+  return chain;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function accepts(classPlan: ClassPlan, value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (!classPlan.known.has(key)) return false;
+  for (const property of classPlan.properties) {
+    const propertyValue = value[property.name];
+    if (!property.conditions.every((condition) => condition(value, propertyValue))) continue;
+    for (const { metadata, validate } of property.checks) {
+      if (metadata.validateIf && !metadata.validateIf(value, propertyValue)) continue;
+      const args: ValidationArguments = { targetName: classPlan.target.name, property: property.name, object: value, value: propertyValue, constraints: metadata.constraints };
+      if (validate(propertyValue, args) !== true) return false;
+    }
+    if (property.nested && !accepts(property.nested, propertyValue)) return false;
+  }
+  return true;
+}
