@@ -71,6 +71,8 @@ async function acceptedTotal(server: ServerProcess): Promise<number> {
 
 interface Scenario {
   name: string;
+  /** Runs bench/reference-server.ts instead of the service (no projects or tokens there). */
+  reference?: boolean;
   /** Events per request. */
   eventsPerRequest: number;
   connections: number;
@@ -101,6 +103,13 @@ const bulk = (size: number): Scenario => ({
 });
 
 export const SCENARIOS: Scenario[] = [
+  {
+    name: 'reference: bare node:http, JSON.parse, same group commit (seed JSON example)',
+    reference: true,
+    eventsPerRequest: 1,
+    connections: 50,
+    request: (server) => ({ url: `${server.baseUrl}/audit/v1/event`, body: SEED_JSON_EXAMPLE, headers: { 'content-type': 'application/json' } }),
+  },
   {
     name: 'audit-api single event (seed JSON example)',
     eventsPerRequest: 1,
@@ -139,9 +148,11 @@ async function createProject(server: ServerProcess): Promise<{ id: string; token
 /** One scenario on a fresh database and a fresh server process, so peak RSS is the scenario's own. */
 async function run(scenario: Scenario, dialect: Dialect, options: Options): Promise<Result> {
   const db = await createTestDatabase(dialect);
-  const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' });
+  const main = scenario.reference ? join(__dirname, 'reference-server.js') : undefined;
+  const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' }, main);
   try {
-    const { url, body, headers } = scenario.request(server, await createProject(server));
+    const project = scenario.reference ? { id: 'default', token: '' } : await createProject(server);
+    const { url, body, headers } = scenario.request(server, project);
     const connections = Math.min(scenario.connections, options.connections);
     const load = (durationS: number) => autocannon({ url, method: 'POST', headers, body, connections, duration: durationS });
     await load(options.warmupS);

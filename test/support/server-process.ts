@@ -29,6 +29,8 @@ export class ServerProcess {
   constructor(
     readonly env: Record<string, string>,
     readonly port: number,
+    /** The script to run; the built service unless a benchmark names its reference server. */
+    readonly main: string = MAIN,
   ) {}
 
   get baseUrl(): string {
@@ -39,8 +41,8 @@ export class ServerProcess {
     return this.child?.pid;
   }
 
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
-    const server = new ServerProcess(env, Number(env.PORT ?? (await freePort())));
+  static async start(env: Record<string, string>, main: string = MAIN): Promise<ServerProcess> {
+    const server = new ServerProcess(env, Number(env.PORT ?? (await freePort())), main);
     await server.start();
     return server;
   }
@@ -48,7 +50,7 @@ export class ServerProcess {
   async start(): Promise<void> {
     this.stdout = '';
     this.stderr = '';
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [this.main], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

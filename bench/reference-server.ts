@@ -1,0 +1,135 @@
+/**
+ * The benchmark's yardstick, not part of the service: a bare `node:http` server that only parses
+ * the JSON body and group-commits the seed's fields into the service's own table (same migrations,
+ * indexes and free-text words, same batch size and wait, two PostgreSQL commits in flight). It
+ * shows what this machine allows before any framework, validation or enrichment, so the service's
+ * numbers can be read against it. `GET /health` and `GET /metrics` answer as the service's do.
+ */
+import type Database from 'better-sqlite3';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../src/config/app-config';
+import { dataSourceOptions } from '../src/infrastructure/database/data-source-options';
+import { newEventId } from '../src/ingestion/event-id';
+import { searchWordsOf } from '../src/ingestion/search-words';
+
+interface Row {
+  id: string;
+  action: unknown;
+  name: unknown;
+  title: unknown;
+  description: unknown;
+  source_ip: unknown;
+  created_at: number;
+  search_words: string;
+}
+interface Pending {
+  row: Row;
+  response: ServerResponse;
+}
+
+const MAX_BATCH = 500;
+const MAX_WAIT_MS = 2;
+
+const POSTGRES_INSERT = `
+WITH input AS (
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (id varchar, action text, name text, title text, description text, source_ip varchar, created_at bigint, search_words text))
+    WITH ORDINALITY AS u(id, action, name, title, description, source_ip, created_at, search_words, ord)
+),
+bumped AS (UPDATE projects SET last_seq = last_seq + (SELECT count(*) FROM input) WHERE id = 'default' RETURNING last_seq)
+INSERT INTO audit_events (id, project_id, seq, source_api, action, name, title, description, source_ip, created_at, received_at, search_vector)
+SELECT i.id, 'default', b.last_seq - (SELECT count(*) FROM input) + i.ord, 'audit-api', i.action, i.name, i.title, i.description, i.source_ip,
+       i.created_at, i.created_at, array_to_tsvector(string_to_array(i.search_words, ' '))
+FROM input i, bumped b`;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const dataSource = new DataSource(dataSourceOptions(config.database));
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+
+  let commit: (rows: Row[]) => Promise<void>;
+  let concurrent: number;
+  if (config.database.type === 'postgres') {
+    const pool = (dataSource.driver as unknown as { master: Pool }).master;
+    concurrent = 2;
+    commit = async (rows) => {
+      await pool.query({ name: 'reference_insert', text: POSTGRES_INSERT, values: [JSON.stringify(rows)] });
+    };
+  } else {
+    const db = (dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+    const bump = db.prepare(`UPDATE projects SET last_seq = last_seq + ? WHERE id = 'default' RETURNING last_seq`);
+    const insert = db.prepare(`INSERT INTO audit_events (id, project_id, seq, source_api, action, name, title, description, source_ip, created_at, received_at)
+      VALUES (?, 'default', ?, 'audit-api', ?, ?, ?, ?, ?, ?, ?)`);
+    const write = db.transaction((rows: Row[]) => {
+      const { last_seq: last } = bump.get(rows.length) as { last_seq: number };
+      rows.forEach((r, i) => insert.run(r.id, last - rows.length + i + 1, r.action, r.name, r.title, r.description, r.source_ip, r.created_at, r.created_at));
+    });
+    concurrent = 1;
+    commit = async (rows) => write(rows);
+  }
+
+  let queue: Pending[] = [];
+  let inFlight = 0;
+  let accepted = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (inFlight >= concurrent || queue.length === 0) return;
+    const batch = queue.slice(0, MAX_BATCH);
+    queue = queue.slice(MAX_BATCH);
+    inFlight++;
+    commit(batch.map((p) => p.row))
+      .then(
+        () => {
+          accepted += batch.length;
+          for (const p of batch) p.response.writeHead(201, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 0 }).end();
+        },
+        (error: Error) => {
+          process.stderr.write(`commit failed: ${error.message}\n`);
+          for (const p of batch) p.response.writeHead(503).end();
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        flush();
+      });
+  };
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === 'GET') {
+      if (request.url === '/metrics') return void response.end(`audit_events_accepted_total{api="reference"} ${accepted}\n`);
+      return void response.end('{"status":"ok"}');
+    }
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      let event: Record<string, unknown>;
+      try {
+        event = JSON.parse(body);
+      } catch {
+        return void response.writeHead(400).end();
+      }
+      const now = Date.now();
+      const row: Row = {
+        id: newEventId(now), action: event.action, name: event.name, title: event.title, description: event.description,
+        source_ip: event.ip_address, created_at: now, search_words: searchWordsOf([event.action as string, event.description as string]),
+      };
+      queue.push({ row, response });
+      if (queue.length >= MAX_BATCH) flush();
+      else if (!timer && inFlight < concurrent) timer = setTimeout(flush, MAX_WAIT_MS);
+    });
+  });
+  server.keepAliveTimeout = 10_000;
+  server.listen(config.port, '127.0.0.1');
+  const stop = () => server.close(() => void dataSource.destroy().then(() => process.exit(0)));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
