@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DIALECTS, Dialect, createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
 import { queryBench, QueryBenchResult } from './query-bench';
+import { postgresStoreCeiling, StoreCeilingResult } from './store-ceiling';
 import { deadDirectoryLatency, enricherOverhead, IDENTITY_BUDGET_MS, IdentityLoadResult, SyncBenchResult, syncTenThousand } from './identity-bench';
 
 const ROOT = join(__dirname, '..', '..');
@@ -186,6 +187,14 @@ function table(results: Result[]): string {
   return ['| scenario | database | events/s | p50 ms | p99 ms | peak RSS MiB | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+function storeTable(s: StoreCeilingResult): string {
+  return [
+    '| reference: the PostgreSQL event store alone (no HTTP) | events/s | commit p50 ms | commit p99 ms |',
+    '| --- | ---: | ---: | ---: |',
+    `| PostgresAuditEventStore.commit, ${s.events_per_commit.toLocaleString('en-US')} prebuilt Retraced events per commit, 2 commits in flight | ${s.events_per_s.toLocaleString('en-US')} | ${s.commit_p50_ms} | ${s.commit_p99_ms} |`,
+  ].join('\n');
+}
+
 function identityTable(results: IdentityLoadResult[]): string {
   const rows = results.map(
     (r) => `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
@@ -223,6 +232,12 @@ async function main(): Promise<void> {
       results.push(result);
     }
   }
+  let storeCeiling: StoreCeilingResult | undefined;
+  if ((!options.only || 'reference: postgres store alone'.includes(options.only)) && options.dialects.includes('postgres')) {
+    process.stdout.write(`PostgreSQL event store alone, 1,000 events per commit: ${options.durationS} s...\n`);
+    storeCeiling = await postgresStoreCeiling(retracedEvent, options.durationS);
+    process.stdout.write(`  ${storeCeiling.events_per_s} events/s, commit p50 ${storeCeiling.commit_p50_ms} ms, p99 ${storeCeiling.commit_p99_ms} ms\n`);
+  }
   const identity: IdentityLoadResult[] = [];
   const sync: SyncBenchResult[] = [];
   if (withIdentity) {
@@ -245,11 +260,13 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
     load_generator: 'autocannon on the same machine',
     results,
+    postgres_store_alone: storeCeiling,
     identity: { lookup_budget_ms: IDENTITY_BUDGET_MS, load: identity, sync },
     query,
   };
   const tables = [
     ...(results.length > 0 ? [table(results)] : []),
+    ...(storeCeiling ? [storeTable(storeCeiling)] : []),
     ...(withIdentity ? [identityTable(identity), syncTable(sync)] : []),
     ...(query ? [queryTable(query)] : []),
   ].join('\n\n');

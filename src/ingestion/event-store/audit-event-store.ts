@@ -39,9 +39,9 @@ export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
   ];
 }
 
-/** What free text searches in an event, as stored (`fields` as its JSON text). */
-export function searchableParts(e: CompleteAuditEvent): Array<string | null | undefined> {
-  return [e.action, e.description, e.actor?.id, e.actor?.name, e.target?.id, e.target?.name, e.target?.type, e.group?.name, json(e.fields)];
+/** What free text searches in an event, as stored (`fields` as its JSON text, which the caller may already hold). */
+export function searchableParts(e: CompleteAuditEvent, fieldsJson: string | null = json(e.fields)): Array<string | null | undefined> {
+  return [e.action, e.description, e.actor?.id, e.actor?.name, e.target?.id, e.target?.name, e.target?.type, e.group?.name, fieldsJson];
 }
 
 function json(value: Record<string, string> | undefined): string | null {

@@ -82,7 +82,7 @@ export class PostgresAuditEventStore implements AuditEventStore {
       const values = eventRow(event, 0);
       const row: Record<string, unknown> = {};
       VALUE_COLUMNS.forEach((column, i) => (row[column] = values[i < SEQ_INDEX ? i : i + 1]));
-      row.search_words = searchWordsOf(searchableParts(event));
+      row.search_words = searchWordsOf(searchableParts(event, row.fields as string | null));
       return row;
     });
     try {
