@@ -26,26 +26,42 @@ export const EVENT_COLUMNS = [
   'actor_fields', 'target_fields', 'content_digest',
 ] as const;
 
+/**
+ * An event as its table row, keyed by column (all but `seq`, which the store assigns); `undefined`
+ * where the column is NULL. One object literal, so every row has the same shape (cheap to build
+ * and to serialise).
+ */
+export function eventRecord(e: CompleteAuditEvent) {
+  return {
+    id: e.id, project_id: e.projectId, source_api: e.sourceApi, action: e.action, crud: e.crud, name: e.name, title: e.title,
+    description: e.description, group_id: e.group?.id, group_name: e.group?.name, actor_id: e.actor?.id, actor_name: e.actor?.name,
+    actor_href: e.actor?.href, target_id: e.target?.id, target_name: e.target?.name, target_type: e.target?.type,
+    target_href: e.target?.href, source_ip: e.sourceIp, is_failure: e.isFailure, is_anonymous: e.isAnonymous,
+    fields: json(e.fields), metadata: json(e.metadata), created_at: e.created, received_at: e.received, component: e.component,
+    version: e.version, external_id: e.externalId, hash: e.hash, actor_guid: e.identity.guid, actor_username: e.identity.username,
+    actor_email: e.identity.email, actor_dn: e.identity.dn, identity_status: e.identity.status,
+    actor_fields: json(e.actor?.fields), target_fields: json(e.target?.fields), content_digest: e.contentDigest,
+  };
+}
+
+export type EventRecord = ReturnType<typeof eventRecord>;
+// Every column but seq is in the record, and nothing else.
+const RECORD_MATCHES_COLUMNS: [Exclude<(typeof EVENT_COLUMNS)[number], 'seq'>] extends [keyof EventRecord] ? ([keyof EventRecord] extends [(typeof EVENT_COLUMNS)[number]] ? true : never) : never = true;
+void RECORD_MATCHES_COLUMNS;
+
+/** The row's values in EVENT_COLUMNS order, NULL as null (for positional parameters). */
 export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
-  return [
-    e.id, e.projectId, seq, e.sourceApi, e.action, e.crud ?? null, e.name ?? null, e.title ?? null, e.description ?? null,
-    e.group?.id ?? null, e.group?.name ?? null, e.actor?.id ?? null, e.actor?.name ?? null, e.actor?.href ?? null,
-    e.target?.id ?? null, e.target?.name ?? null, e.target?.type ?? null, e.target?.href ?? null,
-    e.sourceIp ?? null, e.isFailure, e.isAnonymous,
-    json(e.fields), json(e.metadata),
-    e.created, e.received, e.component ?? null, e.version ?? null, e.externalId ?? null, e.hash ?? null,
-    e.identity.guid ?? null, e.identity.username ?? null, e.identity.email ?? null, e.identity.dn ?? null, e.identity.status,
-    json(e.actor?.fields), json(e.target?.fields), e.contentDigest ?? null,
-  ];
+  const record: Record<string, unknown> = eventRecord(e);
+  return EVENT_COLUMNS.map((column) => (column === 'seq' ? seq : (record[column] ?? null)));
 }
 
 /** What free text searches in an event, as stored (`fields` as its JSON text, which the caller may already hold). */
-export function searchableParts(e: CompleteAuditEvent, fieldsJson: string | null = json(e.fields)): Array<string | null | undefined> {
+export function searchableParts(e: CompleteAuditEvent, fieldsJson: string | undefined = json(e.fields)): Array<string | null | undefined> {
   return [e.action, e.description, e.actor?.id, e.actor?.name, e.target?.id, e.target?.name, e.target?.type, e.group?.name, fieldsJson];
 }
 
-function json(value: Record<string, string> | undefined): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+function json(value: Record<string, string> | undefined): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
 }
 
 /** How many events of each project a batch holds, in first-seen order. */

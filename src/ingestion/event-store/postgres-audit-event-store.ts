@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { searchWordsOf } from '../search-words';
-import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow, searchableParts } from './audit-event-store';
+import { AuditEventStore, EVENT_COLUMNS, EventRecord, UnknownProjectError, countByProject, eventRecord, searchableParts } from './audit-event-store';
 import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
 
 /** SQL types of the columns as they arrive in the JSON rows. */
@@ -19,7 +19,6 @@ const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
 
 const VALUE_COLUMNS = EVENT_COLUMNS.filter((c) => c !== 'seq');
 const INPUT_COLUMNS = [...VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`), 'search_words text'];
-const SEQ_INDEX = EVENT_COLUMNS.indexOf('seq');
 
 /**
  * PostgreSQL: a batch is ONE statement, so it is atomic without BEGIN/COMMIT and costs one round
@@ -79,10 +78,9 @@ export class PostgresAuditEventStore implements AuditEventStore {
 
   private async insert(events: CompleteAuditEvent[]): Promise<void> {
     const rows = events.map((event) => {
-      const values = eventRow(event, 0);
-      const row: Record<string, unknown> = {};
-      VALUE_COLUMNS.forEach((column, i) => (row[column] = values[i < SEQ_INDEX ? i : i + 1]));
-      row.search_words = searchWordsOf(searchableParts(event, row.fields as string | null));
+      // Absent keys read as NULL, so the JSON carries only the columns the event has.
+      const row: EventRecord & { search_words?: string } = eventRecord(event);
+      row.search_words = searchWordsOf(searchableParts(event, row.fields));
       return row;
     });
     try {
