@@ -27,6 +27,7 @@ interface PropertyPlan {
 
 interface ClassPlan {
   target: Constructor;
+  targetName: string;
   properties: PropertyPlan[];
   known: Set<string>;
 }
@@ -61,7 +62,7 @@ function plan(target: Constructor, plans: Map<Constructor, ClassPlan>): ClassPla
   if (!supportedByTransformer(target)) return undefined;
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(target, '', false, false, undefined);
   if (metadatas.length === 0) return undefined;
-  const classPlan: ClassPlan = { target, properties: [], known: new Set() };
+  const classPlan: ClassPlan = { target, targetName: target.name, properties: [], known: new Set() };
   plans.set(target, classPlan); // before the properties: a class may nest itself
   const built = build(classPlan, metadatas, plans);
   if (!built) plans.delete(target);
@@ -143,10 +144,14 @@ function accepts(classPlan: ClassPlan, value: unknown): boolean {
   for (const key in value) if (!classPlan.known.has(key)) return false;
   for (const property of classPlan.properties) {
     const propertyValue = value[property.name];
-    if (!property.conditions.every((condition) => condition(value, propertyValue))) continue;
+    let applies = true;
+    for (const condition of property.conditions) if (!condition(value, propertyValue)) applies = false;
+    if (!applies) continue;
+    // One arguments object per property (the validators run synchronously, one after another).
+    const args: ValidationArguments = { targetName: classPlan.targetName, property: property.name, object: value, value: propertyValue, constraints: [] };
     for (const { metadata, validate } of property.checks) {
       if (metadata.validateIf && !metadata.validateIf(value, propertyValue)) continue;
-      const args: ValidationArguments = { targetName: classPlan.target.name, property: property.name, object: value, value: propertyValue, constraints: metadata.constraints };
+      args.constraints = metadata.constraints;
       if (validate(propertyValue, args) !== true) return false;
     }
     if (property.nested && !accepts(property.nested, propertyValue)) return false;
