@@ -59,7 +59,9 @@ export async function seed(url: string): Promise<number> {
              '{"region":"eu-west"}', 1767225600000 + g * 1000, 1767225600000 + g * 1000, md5(g::text) || md5((g + 1)::text),
              '00000000-0000-4000-8000-' || lpad((g % ${PEOPLE})::text, 12, '0'), 'user' || (g % ${PEOPLE}), 'user' || (g % ${PEOPLE}) || '@corp.example.com',
              'uid=user' || (g % ${PEOPLE}) || ',ou=people,dc=corp,dc=example,dc=com', 'resolved'
-      FROM generate_series(1, ${EVENTS}) AS g) AS s`);
+      FROM generate_series(1, ${EVENTS}) AS g) AS s(id, project_id, seq, source_api, action, crud, description, group_id, group_name, actor_id, actor_name,
+        target_id, target_name, target_type, source_ip, is_failure, is_anonymous, fields, created_at, received_at, hash,
+        actor_guid, actor_username, actor_email, actor_dn, identity_status)`);
     await pg.query(`UPDATE projects SET last_seq = ${EVENTS} WHERE id = 'default'`);
     await pg.query('ANALYZE');
   } finally {

@@ -80,6 +80,15 @@ describe.each(DIALECTS)('identity against a real OpenLDAP (slapd) on %s', (diale
     expect(sources.sources[0]).toMatchObject({ name: 'ldap', kind: 'openldap', people: 1201, connected: true, connected_url: ldap.url, guid_attribute: 'entryUUID' });
   });
 
+  it('answers a full sync asked for while an incremental one runs with a full sync, and shares a running sync with an incremental request', async () => {
+    const [incremental, full] = await Promise.all([sync('incremental'), sync('full')]);
+    expect(incremental.mode).toBe('incremental');
+    expect(full).toMatchObject({ mode: 'full', people_seen: 1201 });
+    const [first, second] = await Promise.all([sync('full'), sync('incremental')]);
+    expect(first.mode).toBe('full');
+    expect(second).toEqual(first);
+  });
+
   it('resolves username, email, DN and entryUUID of one person to slapd\'s own entryUUID', async () => {
     const person = sample.users[1];
     const guid = await entryUuid(ldap, person.dn);

@@ -56,6 +56,8 @@ export class NoDirectoryConfiguredError extends Error {
 export class DirectorySyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DirectorySyncService.name);
   private running?: Promise<SyncResult>;
+  private runningMode?: SyncMode;
+  private fullAfterRunning?: Promise<SyncResult>;
   private timer?: NodeJS.Timeout;
   private scheduledRuns = 0;
   private readonly listeners: (() => void)[] = [];
@@ -105,9 +107,23 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     await this.directory?.close();
   }
 
-  /** Runs a sync now; a call while one runs waits for that one. */
+  /**
+   * Runs a sync now. A call while one runs shares it when it covers the request (any sync covers an
+   * incremental one; a full one covers everything); a full sync asked for while an incremental one
+   * runs starts when that one ends (one such full sync for all who asked meanwhile).
+   */
   sync(mode: SyncMode = 'full'): Promise<SyncResult> {
     if (!this.directory) return Promise.reject(new NoDirectoryConfiguredError());
+    if (this.running && mode === 'full' && this.runningMode === 'incremental') {
+      this.fullAfterRunning ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.fullAfterRunning = undefined;
+          return this.sync('full');
+        });
+      return this.fullAfterRunning;
+    }
+    if (!this.running) this.runningMode = mode;
     this.running ??= this.run(this.directory, mode)
       .then((result) => {
         this.lastResult = result;

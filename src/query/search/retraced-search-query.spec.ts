@@ -34,6 +34,8 @@ describe('parseRetracedSearch', () => {
     ['crud:', /crud/],
     ['received:2020-01-01', /received: needs a range/],
     ['created:yesterday,today', /created: cannot parse start/],
+    ['received:2021-01-01,2020-01-01', /received: the end of the range must be later than its start/],
+    ['created:2020-01-01T00:00:00Z,2020-01-01T00:00:00Z', /created: the end of the range must be later/],
     ['location:"Berlin"', /unknown search keyword "location:"/],
   ])('refuses %p naming the problem', (query, message) => {
     expect(() => parseRetracedSearch(query)).toThrow(InvalidInputException);

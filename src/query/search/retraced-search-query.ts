@@ -18,6 +18,7 @@ function parseRange(keyword: string, value: string): TimeRange {
     if (Number.isNaN(time)) throw refuse(`${keyword}: cannot parse ${i === 0 ? 'start' : 'end'} "${part}" as an ISO 8601 time`);
     return time;
   });
+  if (from !== undefined && to !== undefined && to <= from) throw refuse(`${keyword}: the end of the range must be later than its start, got "${value}"`);
   return { from, to };
 }
 
