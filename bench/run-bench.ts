@@ -4,6 +4,7 @@
  * Numbers are measured on whatever machine runs it; nothing here asserts a target.
  */
 import autocannon from 'autocannon';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,13 @@ function parseArgs(argv: string[]): Options {
     dialects: (get('dialects')?.split(',') as Dialect[] | undefined) ?? DIALECTS,
     only: get('only'),
   };
+}
+
+/** Milliseconds for 200,000 SHA-256 digests of a short string: how fast this machine is right now. */
+function calibrationMs(): number {
+  const started = performance.now();
+  for (let i = 0; i < 200_000; i++) createHash('sha256').update(`calibration ${i}`).digest();
+  return Math.round(performance.now() - started);
 }
 
 /** Peak resident set size of a process so far (VmHWM), in MiB. */
@@ -219,9 +227,14 @@ function storeTable(s: StoreCeilingResult): string {
 
 function identityTable(results: IdentityLoadResult[]): string {
   const rows = results.map(
-    (r) => `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
+    (r) =>
+      `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${(r.rounds_events_per_s ?? [r.events_per_s]).map((n) => n.toLocaleString('en-US')).join(' / ')} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
   );
-  return ['| identity scenario | database | events/s | p50 ms | p99 ms | resolved | failed requests |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+  return [
+    '| identity scenario | database | events/s (median round) | every round | p50 ms | p99 ms | resolved | failed requests |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
 }
 
 function queryTable(q: QueryBenchResult): string {
@@ -242,6 +255,7 @@ function syncTable(results: SyncBenchResult[]): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  const calibration: Record<string, number> = { start: calibrationMs() };
   const results: Result[] = [];
   const scenarios = options.only ? SCENARIOS.filter((s) => s.name.includes(options.only!)) : SCENARIOS;
   const withIdentity = !options.only || options.only === 'identity';
@@ -268,16 +282,18 @@ async function main(): Promise<void> {
   }
   const identity: IdentityLoadResult[] = [];
   const sync: SyncBenchResult[] = [];
+  calibration.after_ingest = calibrationMs();
   if (withIdentity) {
     for (const dialect of options.dialects) {
       process.stdout.write(`identity enricher on/off on ${dialect}...\n`);
-      identity.push(...(await enricherOverhead(dialect, options.durationS, ADMIN_TOKEN)));
+      identity.push(...(await enricherOverhead(dialect, options.durationS, ADMIN_TOKEN, options.repeat)));
       process.stdout.write(`directory unresponsive on ${dialect}...\n`);
       identity.push(...(await deadDirectoryLatency(dialect, options.durationS, ADMIN_TOKEN)));
       process.stdout.write(`sync of 10,000 people on ${dialect}...\n`);
       sync.push(await syncTenThousand(dialect, ADMIN_TOKEN));
     }
   }
+  calibration.after_identity = calibrationMs();
   let query: QueryBenchResult | undefined;
   if (withQuery && options.dialects.includes('postgres')) {
     process.stdout.write('query: seeding 1,000,000 events in PostgreSQL, then reads and an export...\n');
@@ -286,6 +302,8 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
+    /** 200,000 SHA-256 digests, ms: the machine's speed at each stage (shared cores drift). */
+    calibration_ms: { ...calibration, end: calibrationMs() } as Record<string, number>,
     load_generator: 'autocannon on the same machine',
     results,
     postgres_store_alone: storeCeiling,
@@ -308,7 +326,10 @@ async function main(): Promise<void> {
   const readme = readFileSync(readmePath, 'utf8');
   const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
   if (marked.test(readme)) {
-    const stamp = `Measured ${report.date.slice(0, 10)} on ${report.machine.cpus} cores (${report.machine.cpu_model}), Node ${report.machine.node}, load generator on the same machine.`;
+    const c = report.calibration_ms;
+    const stamp =
+      `Measured ${report.date.slice(0, 10)} on ${report.machine.cpus} cores (${report.machine.cpu_model}), Node ${report.machine.node}, load generator on the same machine. ` +
+      `Machine speed (ms for 200,000 SHA-256 digests; lower is faster) at the start / after ingest / after identity / at the end: ${c.start} / ${c.after_ingest} / ${c.after_identity} / ${c.end}.`;
     writeFileSync(readmePath, readme.replace(marked, `<!-- bench:start -->\n${stamp}\n\n${tables}\n<!-- bench:end -->`));
   }
   process.stdout.write(`\n${tables}\n\nwrote bench/results.json\n`);
