@@ -8,6 +8,7 @@ import { createServer, Server, Socket } from 'node:net';
 import { Dialect, createTestDatabase } from '../test/support/databases';
 import { buildSampleLdif, startOpenLdap } from '../test/support/directories';
 import { ServerProcess } from '../test/support/server-process';
+import { medianRound } from './rounds';
 
 export const IDENTITY_BUDGET_MS = 100;
 const PEOPLE = 10_000;
@@ -127,10 +128,7 @@ export async function enricherOverhead(dialect: Dialect, durationS: number, admi
       }
     }
   }
-  return [...byVariant.values()].map((runs) => {
-    const sorted = [...runs].sort((a, b) => a.events_per_s - b.events_per_s);
-    return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds_events_per_s: runs.map((r) => r.events_per_s) };
-  });
+  return [...byVariant.values()].map(medianRound);
 }
 
 /** A directory that accepts connections and never answers: the worst kind of down. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DIALECTS, Dialect, createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
 import { queryBench, QueryBenchResult } from './query-bench';
+import { medianRound, rateCells } from './rounds';
 import { postgresStoreCeiling, StoreCeilingResult } from './store-ceiling';
 import { deadDirectoryLatency, enricherOverhead, IDENTITY_BUDGET_MS, IdentityLoadResult, SyncBenchResult, syncTenThousand } from './identity-bench';
 
@@ -193,22 +194,20 @@ async function run(scenario: Scenario, dialect: Dialect, options: Options): Prom
   }
 }
 
-/** The median round by events/s, with the highest peak RSS of all rounds. */
-function medianRound(runs: Result[]): Result {
-  const sorted = [...runs].sort((a, b) => a.events_per_s - b.events_per_s);
+/** The median round, with the highest peak RSS and every failure of all rounds. */
+function medianOfRounds(runs: Result[]): Result {
   return {
-    ...sorted[Math.floor((sorted.length - 1) / 2)],
+    ...medianRound(runs),
     peak_rss_mib: Math.max(...runs.map((r) => r.peak_rss_mib)),
     non_2xx: runs.reduce((n, r) => n + r.non_2xx, 0),
     errors: runs.reduce((n, r) => n + r.errors, 0),
-    rounds_events_per_s: runs.map((r) => r.events_per_s),
   };
 }
 
 function table(results: Result[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${(r.rounds_events_per_s ?? [r.events_per_s]).map((n) => n.toLocaleString('en-US')).join(' / ')} | ${r.p50_ms} | ${r.p99_ms} | ${r.peak_rss_mib} | ${r.non_2xx + r.errors} |`,
+      `| ${r.scenario} | ${r.dialect} | ${rateCells(r)} | ${r.p50_ms} | ${r.p99_ms} | ${r.peak_rss_mib} | ${r.non_2xx + r.errors} |`,
   );
   return [
     '| scenario | database | events/s (median round) | every round | p50 ms | p99 ms | peak RSS MiB | failed requests |',
@@ -228,7 +227,7 @@ function storeTable(s: StoreCeilingResult): string {
 function identityTable(results: IdentityLoadResult[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${r.dialect} | ${r.events_per_s.toLocaleString('en-US')} | ${(r.rounds_events_per_s ?? [r.events_per_s]).map((n) => n.toLocaleString('en-US')).join(' / ')} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
+      `| ${r.scenario} | ${r.dialect} | ${rateCells(r)} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
   );
   return [
     '| identity scenario | database | events/s (median round) | every round | p50 ms | p99 ms | resolved | failed requests |',
@@ -273,7 +272,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  results.push(...[...rounds.values()].map(medianRound));
+  results.push(...[...rounds.values()].map(medianOfRounds));
   let storeCeiling: StoreCeilingResult | undefined;
   if ((!options.only || 'reference: postgres store alone'.includes(options.only)) && options.dialects.includes('postgres')) {
     process.stdout.write(`PostgreSQL event store alone, 1,000 events per commit: ${options.durationS} s...\n`);
