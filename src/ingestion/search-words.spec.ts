@@ -1,3 +1,4 @@
+import { searchWords } from '../query/search-dialect/event-search-dialect';
 import { MAX_SEARCH_TEXT, MAX_WORD_LENGTH, searchWordsOf, splitWords } from './search-words';
 
 describe('search words', () => {
@@ -23,5 +24,9 @@ describe('search words', () => {
     expect(words.length).toBeLessThanOrEqual(MAX_SEARCH_TEXT);
     expect(words.length).toBeGreaterThan(MAX_SEARCH_TEXT - 10);
     expect(words.startsWith('w0 w1 w2 ')).toBe(true);
+  });
+
+  it('leaves a query word too long to be indexed out of the query, so it cannot hide events that hold it', () => {
+    expect(searchWords(`Report ${'b'.repeat(MAX_WORD_LENGTH + 1)} Q3`)).toEqual(['report', 'q3']);
   });
 });

@@ -55,9 +55,12 @@ export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
   return EVENT_COLUMNS.map((column) => (column === 'seq' ? seq : (record[column] ?? null)));
 }
 
-/** What free text searches in an event, as stored (`fields` as its JSON text, which the caller may already hold). */
-export function searchableParts(e: CompleteAuditEvent, fieldsJson: string | undefined = json(e.fields)): Array<string | null | undefined> {
-  return [e.action, e.description, e.actor?.id, e.actor?.name, e.target?.id, e.target?.name, e.target?.type, e.group?.name, fieldsJson];
+/** The columns free text searches, as stored (`fields` as its JSON text). */
+export const SEARCHABLE_COLUMNS = ['action', 'description', 'actor_id', 'actor_name', 'target_id', 'target_name', 'target_type', 'group_name', 'fields'] as const;
+
+/** The searchable values of a row (an event's record, or a stored row read back), in SEARCHABLE_COLUMNS order. */
+export function searchableValues(row: Partial<Record<(typeof SEARCHABLE_COLUMNS)[number], string | null | undefined>>): Array<string | null | undefined> {
+  return SEARCHABLE_COLUMNS.map((column) => row[column]);
 }
 
 function json(value: Record<string, string> | undefined): string | undefined {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { searchWordsOf } from '../search-words';
-import { AuditEventStore, EVENT_COLUMNS, EventRecord, UnknownProjectError, countByProject, eventRecord, searchableParts } from './audit-event-store';
+import { AuditEventStore, EVENT_COLUMNS, EventRecord, UnknownProjectError, countByProject, eventRecord, searchableValues } from './audit-event-store';
 import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
 
 /** SQL types of the columns as they arrive in the JSON rows. */
@@ -80,7 +80,7 @@ export class PostgresAuditEventStore implements AuditEventStore {
     const rows = events.map((event) => {
       // Absent keys read as NULL, so the JSON carries only the columns the event has.
       const row: EventRecord & { search_words?: string } = eventRecord(event);
-      row.search_words = searchWordsOf(searchableParts(event, row.fields));
+      row.search_words = searchWordsOf(searchableValues(row));
       return row;
     });
     try {

@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
-import { splitWords } from '../../ingestion/search-words';
+import { MAX_WORD_LENGTH, splitWords } from '../../ingestion/search-words';
 
 /**
  * The SQL that differs per database when reading events: free text and long value lists.
@@ -24,7 +24,12 @@ export const EVENT_SEARCH_DIALECT = Symbol('EVENT_SEARCH_DIALECT');
 /** Most words one query searches for (more only slow the search, never narrow it usefully). */
 export const MAX_SEARCH_WORDS = 32;
 
-/** The words of a free-text query, split exactly as events are indexed (see search-words.ts). */
+/**
+ * The words of a free-text query, split exactly as events are indexed (see search-words.ts); a word
+ * too long to be indexed is left out rather than matching nothing.
+ */
 export function searchWords(text: string): string[] {
-  return splitWords(text).slice(0, MAX_SEARCH_WORDS);
+  return splitWords(text)
+    .filter((word) => word.length <= MAX_WORD_LENGTH)
+    .slice(0, MAX_SEARCH_WORDS);
 }

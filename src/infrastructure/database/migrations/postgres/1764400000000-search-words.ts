@@ -1,21 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SEARCHABLE_COLUMNS, searchableValues } from '../../../../ingestion/event-store/audit-event-store';
 import { searchWordsOf } from '../../../../ingestion/search-words';
 import { SEARCH_TEXT_SQL } from './1764300000000-event-search';
 
 const BACKFILL_BATCH = 5000;
 
-interface SearchableRow {
-  id: string;
-  action: string;
-  description: string | null;
-  actor_id: string | null;
-  actor_name: string | null;
-  target_id: string | null;
-  target_name: string | null;
-  target_type: string | null;
-  group_name: string | null;
-  fields: string | null;
-}
+type SearchableRow = { id: string } & Record<(typeof SEARCHABLE_COLUMNS)[number], string | null>;
 
 /**
  * Ingestion cost, measured on 200,000 rows in batches of 1,000: the generated tsvector column
@@ -35,15 +25,11 @@ export class SearchWordsPostgres1764400000000 implements MigrationInterface {
     let after = '';
     for (;;) {
       const rows: SearchableRow[] = await q.query(
-        `SELECT id, action, description, actor_id, actor_name, target_id, target_name, target_type, group_name, fields
-         FROM audit_events WHERE id > $1 ORDER BY id LIMIT ${BACKFILL_BATCH}`,
+        `SELECT id, ${SEARCHABLE_COLUMNS.join(', ')} FROM audit_events WHERE id > $1 ORDER BY id LIMIT ${BACKFILL_BATCH}`,
         [after],
       );
       if (rows.length === 0) break;
-      const words = rows.map((r) => ({
-        id: r.id,
-        words: searchWordsOf([r.action, r.description, r.actor_id, r.actor_name, r.target_id, r.target_name, r.target_type, r.group_name, r.fields]),
-      }));
+      const words = rows.map((row) => ({ id: row.id, words: searchWordsOf(searchableValues(row)) }));
       await q.query(
         `UPDATE audit_events e SET search_vector = array_to_tsvector(string_to_array(w.words, ' '))
          FROM json_to_recordset($1::json) AS w(id varchar, words text) WHERE e.id = w.id`,
