@@ -85,12 +85,53 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
         const events = await all(`actor=${encodeURIComponent(alias)}`);
         expect(events.map((e) => e.action).sort()).toEqual(['doc.delete', 'doc.read', 'doc.share']);
       }
+      const page = await get(`/audit/v1/events?actor=${encodeURIComponent(jane.mail)}`);
+      expect(page.headers.get('x-actor-resolution')).toBe('resolved');
+      expect(page.body.actor).toMatchObject({ given: jane.mail, status: 'resolved', guid });
+      expect(page.body.actor.matched_ids).toEqual(expect.arrayContaining([jane.mail, jane.uid, jane.dn, guid]));
     });
 
     it('falls back to the raw actor id for a name the directory does not know', async () => {
       await log({ action: 'robot.run', actor: { id: 'robot-7' } });
       expect((await all('actor=robot-7')).map((e) => e.action)).toEqual(['robot.run']);
       expect(await all('actor=nobody-at-all')).toEqual([]);
+      const page = await get('/audit/v1/events?actor=robot-7');
+      expect(page.headers.get('x-actor-resolution')).toBe('unknown');
+      expect(page.body.actor).toEqual({ given: 'robot-7', status: 'unknown', guid: null, matched_ids: ['robot-7'] });
+      expect((await get('/audit/v1/events?action=robot.run')).body.actor).toBeUndefined();
+    });
+
+    it('says so when the directory could not tell who the actor is, in the answer, the export and the read record', async () => {
+      await ldap.stop();
+      try {
+        // Logged while the directory is down: stored pending (a name the directory answered for
+        // would be a cached miss, answered `unknown` without asking).
+        await log({ action: 'ghost.run', actor: { id: 'ghost-person' } });
+        const page = await get('/audit/v1/events?actor=ghost-person');
+        expect(page.status).toBe(200);
+        expect(page.headers.get('x-actor-resolution')).toBe('pending');
+        expect(page.body.actor).toMatchObject({ given: 'ghost-person', status: 'pending', guid: null, matched_ids: ['ghost-person'] });
+        expect(page.body.actor.reason).toEqual(expect.any(String));
+        // What the raw id can find is still answered.
+        expect(page.body.events.map((e: Json) => e.action)).toEqual(['ghost.run']);
+        const exported = await fetch(`${t.baseUrl}/audit/v1/events/export?actor=ghost-person`, { headers: adminHeaders() });
+        expect(exported.status).toBe(200);
+        expect(exported.headers.get('x-actor-resolution')).toBe('pending');
+        expect((await exported.text()).trimEnd().split('\n').map((l) => JSON.parse(l).action)).toEqual(['ghost.run']);
+        const reads = (await get('/audit/v1/events?reads=only&limit=10')).body.events as Json[];
+        const view = reads.find((e) => e.action === 'audit.log.view' && e.fields['filter.actor'] === 'ghost-person');
+        expect(view?.fields.actor_resolution).toBe('pending');
+      } finally {
+        await ldap.start();
+      }
+      // Once the directory answers again, the same question gets a definite answer.
+      const deadline = Date.now() + 20_000;
+      let status = 'pending';
+      while (status === 'pending' && Date.now() < deadline) {
+        status = (await get('/audit/v1/events?actor=ghost-person')).body.actor.status;
+        if (status === 'pending') await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(status).toBe('unknown');
     });
 
     it('finds an event stored pending once the directory resolved it', async () => {

@@ -10,6 +10,9 @@ import { ReadAuditService } from './read-audit.service';
 
 type Request = AuthenticatedRequest & FastifyRequest;
 
+/** `resolved`, `unknown` or `pending`: how the `actor` filter was resolved (see ActorMatch). */
+const ACTOR_RESOLUTION_HEADER = 'x-actor-resolution';
+
 /** The filters as the reader gave them, for the read's own audit event. */
 function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: number; format?: string }): Record<string, string | undefined> {
   const { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, cursor, limit, format } = dto;
@@ -30,17 +33,22 @@ export class EventsController {
   @Get('events')
   @RequireScope('read')
   @ApiOperation({ summary: 'Events newest first, filtered (actor by any alias, member_of with nesting, action prefix, time range, free text), keyset-paged' })
-  @ApiOkResponse({ description: '{"events":[...],"next_cursor":"..."|null}' })
-  async list(@Query() raw: Record<string, unknown>, @Req() request: Request): Promise<EventPage> {
+  @ApiOkResponse({
+    description:
+      '{"events":[...],"next_cursor":"..."|null,"actor":{...}} — `actor` (with `actor=`) tells how the name resolved: `resolved` (every alias matched by GUID), `unknown` (raw id matched), `pending` (directory could not tell in time: only the raw id matched, the answer may be incomplete); also in the X-Actor-Resolution header',
+  })
+  async list(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<EventPage> {
     const dto = validateBody(ListEventsQueryDto, { ...raw });
-    const query = await this.queries.toQuery(dto, request.principal!);
-    const page = await this.queries.page(query);
+    const { query, actor } = await this.queries.toQuery(dto, request.principal!);
+    if (actor) reply.header(ACTOR_RESOLUTION_HEADER, actor.status);
+    const page = await this.queries.page(query, actor);
     await this.readAudit.record({
       principal: request.principal!,
       projectId: query.projectId,
       kind: 'view',
       filters: givenFilters(dto),
       rows: page.events.length,
+      actorResolution: actor?.status,
       requestId: String(request.id),
       clientIp: request.ip,
     });
@@ -55,7 +63,9 @@ export class EventsController {
     const dto = validateBody(ExportEventsQueryDto, { ...raw });
     const format = dto.format ?? 'ndjson';
     const projectId = this.queries.projectFor(dto, request.principal!);
-    const filter = await this.queries.toFilter(dto);
+    const { filter, actor } = await this.queries.interpret(dto);
+    // A streamed file has no envelope: how `actor` resolved travels in a header.
+    if (actor) reply.header(ACTOR_RESOLUTION_HEADER, actor.status);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const stream = this.exports.stream({ projectId, filter }, format, (progress) =>
       this.readAudit.record({
@@ -65,6 +75,7 @@ export class EventsController {
         filters: givenFilters(dto),
         rows: progress.rows,
         complete: progress.complete,
+        actorResolution: actor?.status,
         requestId: String(request.id),
         clientIp: request.ip,
       }),
@@ -76,6 +87,7 @@ export class EventsController {
         projectId,
         kind: 'export.start',
         filters: givenFilters(dto),
+        actorResolution: actor?.status,
         requestId: String(request.id),
         clientIp: request.ip,
       });

@@ -15,9 +15,33 @@ import { decodeCursor, encodeCursor } from './page-cursor';
 /** How long a query waits for the directory to name the person behind `actor`. */
 const ACTOR_RESOLVE_BUDGET_MS = 2_000;
 
+/**
+ * How an `actor` filter was understood, told with the answer so that an incomplete one is never
+ * silent: `resolved` (every name of the person matched through the directory GUID), `unknown` (the
+ * directory knows nobody by that name: the raw actor id matched), `pending` (the directory could not
+ * tell in time: only the raw actor id matched, so events logged under the person's other names are
+ * missing; ask again once the directory answers).
+ */
+export interface ActorMatch {
+  given: string;
+  status: 'resolved' | 'unknown' | 'pending';
+  guid: string | null;
+  matched_ids: string[];
+  /** Why the directory could not tell (pending only). */
+  reason?: string;
+}
+
 export interface EventPage {
   events: AuditEventView[];
   next_cursor: string | null;
+  /** Present when the request filtered by `actor`. */
+  actor?: ActorMatch;
+}
+
+/** The request's filters as understood, with how its `actor` was resolved. */
+export interface InterpretedFilters {
+  filter: EventFilter;
+  actor?: ActorMatch;
 }
 
 @Injectable()
@@ -35,22 +59,27 @@ export class QueryService {
   }
 
   /** The request's filters as a query, scoped to what the principal may see. */
-  async toQuery(dto: ListEventsQueryDto, principal: Principal): Promise<EventQuery> {
-    return {
-      projectId: this.projectFor(dto, principal),
-      filter: await this.toFilter(dto),
+  async toQuery(dto: ListEventsQueryDto, principal: Principal): Promise<{ query: EventQuery; actor?: ActorMatch }> {
+    const projectId = this.projectFor(dto, principal);
+    const { filter, actor } = await this.interpret(dto);
+    const query: EventQuery = {
+      projectId,
+      filter,
       order: 'desc',
       beforeSeq: dto.cursor === undefined ? undefined : decodeCursor(dto.cursor),
       limit: dto.limit ?? DEFAULT_PAGE_SIZE,
     };
+    return { query, actor };
   }
 
   /**
    * REST filters → the shared EventFilter. `actor` becomes the person's GUID, so every alias
-   * matches; `member_of` becomes the GUIDs of the group's members, nested membership included.
+   * matches (how it resolved is returned beside the filter); `member_of` becomes the GUIDs of the
+   * group's members, nested membership included.
    */
-  async toFilter(dto: EventFiltersDto): Promise<EventFilter> {
+  async interpret(dto: EventFiltersDto): Promise<InterpretedFilters> {
     const filter: EventFilter = {};
+    let actor: ActorMatch | undefined;
     if (dto.actor !== undefined) {
       const resolution = await this.identities.resolve(dto.actor, { budgetMs: ACTOR_RESOLVE_BUDGET_MS });
       if (resolution.status === 'resolved') {
@@ -59,8 +88,11 @@ export class QueryService {
         // they match by any of the person's names as logged.
         const ids = [...new Set([dto.actor, guid, username, email, upn, dn].filter((v): v is string => Boolean(v)))];
         filter.actor = { guid, ids };
+        actor = { given: dto.actor, status: 'resolved', guid, matched_ids: ids };
       } else {
         filter.actor = { ids: [dto.actor] };
+        actor = { given: dto.actor, status: resolution.status, guid: null, matched_ids: [dto.actor] };
+        if (resolution.status === 'pending') actor.reason = resolution.reason;
       }
     }
     if (dto.member_of !== undefined) filter.actorGuids = this.identities.membersOf(dto.member_of);
@@ -87,7 +119,7 @@ export class QueryService {
     }
     if (dto.q !== undefined) filter.text = [dto.q];
     filter.reads = dto.reads ?? (dto.action?.startsWith('audit.log.') ? 'include' : 'exclude');
-    return filter;
+    return { filter, actor };
   }
 
   /** Retraced's `search` connection: `last`/`before` newest first, `first`/`after` oldest first. */
@@ -114,12 +146,14 @@ export class QueryService {
     return { totalCount, pageInfo: { hasPreviousPage: order === 'desc' && more, hasNextPage: order === 'asc' && more }, edges };
   }
 
-  async page(query: EventQuery): Promise<EventPage> {
+  async page(query: EventQuery, actor?: ActorMatch): Promise<EventPage> {
     const rows = await this.reader.page(query);
     const last = rows[rows.length - 1];
-    return {
+    const page: EventPage = {
       events: rows.map(toEventView),
       next_cursor: rows.length === query.limit && last ? encodeCursor(last.seq) : null,
     };
+    if (actor) page.actor = actor;
+    return page;
   }
 }

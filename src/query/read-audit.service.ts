@@ -19,6 +19,8 @@ export interface ReadRecord {
   clientIp: string;
   /** Exports: false when the client went away before the end. */
   complete?: boolean;
+  /** How an `actor` filter resolved (`resolved`, `unknown`, `pending`): whether the reader got every alias. */
+  actorResolution?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export class ReadAuditService {
     const fields: Record<string, string> = read.rows === undefined ? {} : { rows: String(read.rows) };
     for (const [key, value] of Object.entries(read.filters)) if (value !== undefined && value !== '') fields[`filter.${key}`] = value;
     if (read.complete !== undefined) fields.complete = String(read.complete);
+    if (read.actorResolution !== undefined) fields.actor_resolution = read.actorResolution;
     try {
       await this.ingestion.ingest(
         [
