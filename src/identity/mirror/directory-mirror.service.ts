@@ -8,6 +8,18 @@ export interface ApplyCounts {
   created: number;
   updated: number;
   unchanged: number;
+  /** Left as they were because another writer wrote them after `unlessWrittenSince`. */
+  superseded: number;
+}
+
+export interface ApplyOptions {
+  /** Unchanged people also get their last-seen time stored. */
+  touch?: boolean;
+  /**
+   * A {@link DirectoryMirror.writeMark} taken before the data was read from its source: a person
+   * written since (by a sync, the Provisioning API or a deletion) is left as the newer write made them.
+   */
+  unlessWrittenSince?: number;
 }
 
 function sameContent(a: DirectoryPerson, b: DirectoryPerson): boolean {
@@ -34,6 +46,9 @@ export class DirectoryMirror implements OnModuleInit {
   readonly index = new IdentityIndex();
   /** Writes run one at a time, so memory and database apply them in the same order. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Counts person writes; `lastWrite` holds the count at each person's latest one. */
+  private writeCount = 0;
+  private readonly lastWrite = new Map<string, number>();
 
   constructor(
     private readonly repository: DirectoryMirrorRepository,
@@ -59,8 +74,21 @@ export class DirectoryMirror implements OnModuleInit {
   }
 
   /** Writes people seen by a source; unchanged ones only get their last-seen time (when `touch`). */
-  apply(people: DirectoryPerson[], options: { touch?: boolean } = {}): Promise<ApplyCounts> {
+  apply(people: DirectoryPerson[], options: ApplyOptions = {}): Promise<ApplyCounts> {
     return this.serialized(() => this.applyNow(people, options));
+  }
+
+  /**
+   * Where the mirror's writes stand now. A writer whose read of the directory may finish after other
+   * writers' (a live lookup racing a sync) takes a mark before reading and passes it to `apply`, so an
+   * answer read before a newer write cannot overwrite it.
+   */
+  writeMark(): number {
+    return this.writeCount;
+  }
+
+  private written(guid: string): void {
+    this.lastWrite.set(guid, ++this.writeCount);
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
@@ -69,15 +97,20 @@ export class DirectoryMirror implements OnModuleInit {
     return next;
   }
 
-  private async applyNow(people: DirectoryPerson[], options: { touch?: boolean }): Promise<ApplyCounts> {
+  private async applyNow(people: DirectoryPerson[], options: ApplyOptions): Promise<ApplyCounts> {
     const now = this.clock.now();
-    const counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
+    const counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0, superseded: 0 };
     const changed: DirectoryPerson[] = [];
     const aliases: { alias: string; guid: string }[] = [];
     const untouched: string[] = [];
     for (const incoming of people) {
-      const previous = this.index.get(incoming.guid);
-      const person: DirectoryPerson = { ...incoming, guid: incoming.guid.toLowerCase(), firstSeenAt: previous?.firstSeenAt ?? now, lastSeenAt: now };
+      const guid = incoming.guid.toLowerCase();
+      if (options.unlessWrittenSince !== undefined && (this.lastWrite.get(guid) ?? -1) > options.unlessWrittenSince) {
+        counts.superseded += 1;
+        continue;
+      }
+      const previous = this.index.get(guid);
+      const person: DirectoryPerson = { ...incoming, guid, firstSeenAt: previous?.firstSeenAt ?? now, lastSeenAt: now };
       if (previous && sameContent(previous, person)) {
         counts.unchanged += 1;
         untouched.push(person.guid);
@@ -91,7 +124,11 @@ export class DirectoryMirror implements OnModuleInit {
       changed.push(person);
     }
     await this.repository.savePeople(changed, aliases, now);
-    for (const person of changed) this.index.put(person);
+    for (const person of changed) {
+      this.index.put(person);
+      this.written(person.guid);
+    }
+    for (const guid of untouched) this.written(guid);
     if (options.touch && untouched.length > 0) await this.repository.touch(untouched, now);
     return counts;
   }
@@ -106,7 +143,10 @@ export class DirectoryMirror implements OnModuleInit {
     const hits = guids.map((g) => this.index.get(g)).filter((p): p is DirectoryPerson => p !== undefined && !p.deleted);
     if (hits.length === 0) return 0;
     await this.repository.markDeleted(hits.map((p) => p.guid), now);
-    for (const person of hits) this.index.put({ ...person, deleted: true });
+    for (const person of hits) {
+      this.index.put({ ...person, deleted: true });
+      this.written(person.guid);
+    }
     return hits.length;
   }
 

@@ -111,6 +111,8 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
   }
 
   private async lookupLive(identifier: string, key: string): Promise<IdentityResolution> {
+    // A sync or a provisioning push that writes this person while the lookup runs holds newer data.
+    const mark = this.mirror.writeMark();
     const failures: string[] = [];
     for (const source of this.sources) {
       try {
@@ -119,7 +121,7 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
           this.degradedUntil = 0;
           const known = this.mirror.get(person.guid);
           // A live hit joins the mirror so the next event is a memory hit.
-          await this.mirror.apply([{ ...person, groups: person.groups.length > 0 ? person.groups : (known?.groups ?? []) }]).catch((error: Error) =>
+          await this.mirror.apply([{ ...person, groups: person.groups.length > 0 ? person.groups : (known?.groups ?? []) }], { unlessWrittenSince: mark }).catch((error: Error) =>
             this.logger.warn({ msg: 'could not store a looked-up person in the mirror', error: error.message }),
           );
           return { status: 'resolved', person: this.mirror.get(person.guid) ?? person };
