@@ -118,6 +118,23 @@ describe('identity against a real Samba Active Directory domain controller', () 
     expect(jane.groups).toEqual(expect.arrayContaining(['inner', 'outer']));
   });
 
+  it("counts the primary group (Domain Users), which AD keeps out of memberOf, and what it is nested in", async () => {
+    // AD lists the primary group neither in the person's memberOf nor in the group's member.
+    const shown = await ad.showUser('jdoe', ['memberOf', 'primaryGroupID']);
+    expect(JSON.stringify(shown)).not.toMatch(/CN=Domain Users/i);
+    await sync(service.baseUrl);
+    const jane = await (await user(service.baseUrl, 'jdoe')).json();
+    // Domain Users is itself a member of BUILTIN\Users.
+    expect(jane.groups).toEqual(expect.arrayContaining(['Domain Users', 'Users', 'inner', 'outer']));
+    expect((await postJson(`${service.baseUrl}/audit/v1/event`, { action: 'primary.group', actor: { id: 'CORP\\jdoe' } })).status).toBe(201);
+    const domainUsersDn = `CN=Domain Users,${ad.usersDn}`;
+    for (const group of ['Domain Users', domainUsersDn]) {
+      const response = await fetch(`${service.baseUrl}/audit/v1/events?action=primary.group&member_of=${encodeURIComponent(group)}`, { headers: adminHeaders() });
+      const page = await response.json();
+      expect({ group, actors: page.events.map((e: { actor: { guid: string } }) => e.actor.guid) }).toEqual({ group, actors: [janeGuid] });
+    }
+  });
+
   it('finds a bulk user past the first page, by GUID through a binary filter', async () => {
     const guid = await ad.showObjectGuid('bulk01099');
     // A live lookup by GUID: not from the mirror, so the binary EqualityFilter path is exercised.

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
+import { parseDatabaseUrl } from '../src/config/app-config';
 import { MIGRATIONS, dataSourceOptions } from '../src/infrastructure/database/data-source-options';
 import { searchWordsOf } from '../src/ingestion/search-words';
-import { createTestDatabase, TestDatabase } from './support/databases';
+import { createTestDatabase, DIALECTS, TestDatabase } from './support/databases';
 
 /** Upgrading a PostgreSQL database that already holds events, one migration at a time. */
 describe('PostgreSQL migrations on a database with events', () => {
@@ -32,7 +33,8 @@ describe('PostgreSQL migrations on a database with events', () => {
     await event('a2', 2, 'x'.repeat(600) + ' tail', '{"k":"v"}');
     await before.destroy();
 
-    const after = open(MIGRATIONS.postgres.length);
+    const throughWords = MIGRATIONS.postgres.findIndex((m) => m.name.startsWith('SearchWords')) + 1;
+    const after = open(throughWords);
     await after.initialize();
     await after.runMigrations();
     const rows: { id: string; words: string[] }[] = await after.query(`SELECT id, tsvector_to_array(search_vector) AS words FROM audit_events ORDER BY id`);
@@ -53,5 +55,34 @@ describe('PostgreSQL migrations on a database with events', () => {
     const restoredFk = await after.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'audit_events'::regclass AND contype = 'f'`);
     expect(restoredFk).toEqual([{ conname: 'audit_events_project_id_fkey' }]);
     await after.destroy();
+  });
+});
+
+describe.each(DIALECTS)('the group SID migration on %s', (dialect) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('adds directory_groups.sid and can be undone', async () => {
+    const ds = new DataSource(dataSourceOptions(parseDatabaseUrl(db.url)));
+    await ds.initialize();
+    try {
+      await ds.runMigrations();
+      const columns = async () =>
+        (await ds.query(dialect === 'postgres' ? `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'directory_groups'` : `PRAGMA table_info(directory_groups)`)).map(
+          (c: { name: string }) => c.name,
+        );
+      await ds.query(`INSERT INTO directory_groups (dn_key, dn, name, sid, parent_dns, last_seen_at) VALUES ('k', 'CN=G', 'G', 'S-1-5-21-1-2-3-513', '[]', 0)`);
+      expect(await ds.query(`SELECT sid FROM directory_groups`)).toEqual([{ sid: 'S-1-5-21-1-2-3-513' }]);
+      await ds.undoLastMigration();
+      expect(await columns()).not.toContain('sid');
+      expect(await columns()).toContain('dn');
+    } finally {
+      await ds.destroy();
+    }
   });
 });

@@ -29,5 +29,7 @@ export interface DirectoryGroup {
   dn: string;
   name: string;
   guid?: string;
+  /** AD: the group's objectSid, by which people name their primary group. */
+  sid?: string;
   parentDns: string[];
 }

@@ -18,6 +18,8 @@ export interface DirectorySchema {
   changeAttribute: 'uSNChanged' | 'modifyTimestamp';
   personAttributes: string[];
   groupAttributes: string[];
+  /** Attributes read as bytes: the GUID attribute, and AD's objectSid. */
+  binaryAttributes: string[];
 }
 
 /** Identifier attributes AD stores as 16 raw bytes (objectGUID, and the one Azure AD Connect uses). */
@@ -45,7 +47,10 @@ export function directorySchema(kind: DirectoryKind, config: Pick<LdapConfig, 'g
     personAttributes: [
       guidAttribute, usernameAttribute, 'userPrincipalName', 'mail', 'displayName', 'cn', 'memberOf',
       'userAccountControl', 'pwdAccountLockedTime', changeAttribute,
+      // AD keeps the primary group (Domain Users, usually) out of memberOf: its RID is primaryGroupID.
+      ...(ad ? ['objectSid', 'primaryGroupID'] : []),
     ],
-    groupAttributes: [guidAttribute, 'cn', 'member', 'uniqueMember', 'memberUid', 'memberOf', changeAttribute],
+    groupAttributes: [guidAttribute, 'cn', 'member', 'uniqueMember', 'memberUid', 'memberOf', changeAttribute, ...(ad ? ['objectSid'] : [])],
+    binaryAttributes: [guidAttribute, ...(ad ? ['objectSid'] : [])],
   };
 }

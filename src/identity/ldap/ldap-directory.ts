@@ -7,6 +7,7 @@ import { DirectoryKind, DirectorySchema, directorySchema } from './directory-sch
 import { LdapConnection } from './ldap-connection';
 import { escapeFilterValue, renderUserFilter } from './ldap-filter';
 import { formatObjectGuid, isGuidString, objectGuidBytes } from './object-guid';
+import { formatSid, primaryGroupSid } from './object-sid';
 
 /** AD's cap on entries per page (MaxPageSize); smaller pages keep memory flat. */
 const PAGE_SIZE = 500;
@@ -16,6 +17,8 @@ const AD_CAPABILITY = '1.2.840.113556.1.4.800';
 export interface DirectoryEntryPerson extends Omit<DirectoryPerson, 'groups' | 'deleted' | 'source'> {
   /** DNs of the groups the entry names itself (memberOf). */
   memberOf: string[];
+  /** AD: the SID of the person's primary group, a membership memberOf leaves out. */
+  primaryGroupSid?: string;
   /** The change marker of the entry (uSNChanged or modifyTimestamp). */
   changeMarker?: string;
 }
@@ -110,7 +113,7 @@ export class LdapDirectory {
     const schema = this.schemaCache as DirectorySchema;
     const attributes = schema.personAttributes;
     // Read as bytes whatever the attribute; binary GUID attributes are formatted, others decoded as text.
-    const explicitBufferAttributes = [schema.guidAttribute];
+    const explicitBufferAttributes = schema.binaryAttributes;
 
     if (isGuidString(identifier)) {
       const value = schema.binaryGuid ? objectGuidBytes(identifier) : identifier.toLowerCase();
@@ -137,11 +140,12 @@ export class LdapDirectory {
     const info = this.info ?? (await this.describe());
     const schema = this.schemaCache as DirectorySchema;
     const filter = this.withChangeFilter(schema.groupFilter, changedSince);
-    for await (const page of this.paged(info.baseDn, filter, schema.groupAttributes, [schema.guidAttribute])) {
+    for await (const page of this.paged(info.baseDn, filter, schema.groupAttributes, schema.binaryAttributes)) {
       yield page.map((entry) => ({
         dn: entry.dn,
         name: first(entry, 'cn') ?? firstRdnValue(entry.dn) ?? entry.dn,
         guid: this.guidOf(entry),
+        sid: sidOf(entry),
         parentDns: values(entry, 'memberOf'),
         memberDns: [...values(entry, 'member'), ...values(entry, 'uniqueMember')],
         memberUids: values(entry, 'memberUid'),
@@ -155,7 +159,7 @@ export class LdapDirectory {
     const info = this.info ?? (await this.describe());
     const schema = this.schemaCache as DirectorySchema;
     const filter = this.withChangeFilter(schema.personFilter, changedSince);
-    for await (const page of this.paged(info.baseDn, filter, schema.personAttributes, [schema.guidAttribute])) {
+    for await (const page of this.paged(info.baseDn, filter, schema.personAttributes, schema.binaryAttributes)) {
       const people: DirectoryEntryPerson[] = [];
       for (const entry of page) {
         const person = this.toPerson(entry);
@@ -210,6 +214,7 @@ export class LdapDirectory {
       displayName: first(entry, 'displayName') ?? first(entry, 'cn'),
       disabled: (uac & 2) === 2 || first(entry, 'pwdAccountLockedTime') !== undefined,
       memberOf: values(entry, 'memberOf'),
+      primaryGroupSid: primaryGroupSid(sidOf(entry), first(entry, 'primaryGroupID')),
       changeMarker: first(entry, schema.changeAttribute),
     };
   }
@@ -243,4 +248,11 @@ function values(entry: Entry, attribute: string): string[] {
 
 function first(entry: Entry, attribute: string): string | undefined {
   return values(entry, attribute)[0];
+}
+
+/** AD's objectSid (read as bytes) in its printed form. */
+function sidOf(entry: Entry): string | undefined {
+  const raw = entry.objectSid ?? entry[Object.keys(entry).find((k) => k.toLowerCase() === 'objectsid') ?? ''];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return Buffer.isBuffer(value) ? formatSid(value) : undefined;
 }

@@ -78,6 +78,9 @@ export class DirectoryGroupEntity {
   @Column({ type: 'text', nullable: true })
   guid: string | null;
 
+  @Column({ type: 'text', nullable: true })
+  sid: string | null;
+
   @Column({ name: 'parent_dns', type: 'text', transformer: jsonArray })
   parentDns: string[];
 

@@ -50,7 +50,7 @@ export class DirectoryMirrorRepository {
 
   async loadGroups(): Promise<DirectoryGroup[]> {
     const rows = await this.dataSource.getRepository(DirectoryGroupEntity).find();
-    return rows.map((row) => ({ dn: row.dn, name: row.name, guid: row.guid ?? undefined, parentDns: row.parentDns }));
+    return rows.map((row) => ({ dn: row.dn, name: row.name, guid: row.guid ?? undefined, sid: row.sid ?? undefined, parentDns: row.parentDns }));
   }
 
   /** Inserts or updates people and records their names; one transaction. */
@@ -106,7 +106,7 @@ export class DirectoryMirrorRepository {
       await manager.getRepository(DirectoryGroupEntity).clear();
       for (const part of chunks(groups)) {
         await manager.getRepository(DirectoryGroupEntity).insert(
-          part.map((g) => ({ dnKey: dnKey(g.dn) ?? g.dn.toLowerCase(), dn: g.dn, name: g.name, guid: g.guid ?? null, parentDns: g.parentDns, lastSeenAt: at })),
+          part.map((g) => ({ dnKey: dnKey(g.dn) ?? g.dn.toLowerCase(), dn: g.dn, name: g.name, guid: g.guid ?? null, sid: g.sid ?? null, parentDns: g.parentDns, lastSeenAt: at })),
         );
       }
     });

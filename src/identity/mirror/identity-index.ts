@@ -129,10 +129,20 @@ export class IdentityIndex {
  */
 export class GroupGraph {
   private readonly byKey = new Map<string, DirectoryGroup>();
+  private readonly bySid = new Map<string, string>();
   private readonly closure = new Map<string, DirectoryGroup[]>();
 
   constructor(groups: Iterable<DirectoryGroup>) {
-    for (const group of groups) this.byKey.set(dnKey(group.dn) ?? group.dn.toLowerCase(), group);
+    for (const group of groups) {
+      this.byKey.set(dnKey(group.dn) ?? group.dn.toLowerCase(), group);
+      if (group.sid) this.bySid.set(group.sid, group.dn);
+    }
+  }
+
+  /** The DNs of the groups a person is directly in: those it names, and its AD primary group. */
+  directDns(person: { memberOf: string[]; primaryGroupSid?: string }): string[] {
+    const primary = person.primaryGroupSid === undefined ? undefined : this.bySid.get(person.primaryGroupSid);
+    return primary === undefined ? person.memberOf : [...person.memberOf, primary];
   }
 
   /** The groups reached from these direct group DNs, each once, direct ones first. */

@@ -148,8 +148,8 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
         const entry = await directory.lookup(identifier);
         if (!entry) return null;
         const graph = new GroupGraph(mirror.groups());
-        const groups = graph.expand(entry.memberOf).map((g) => ({ dn: g.dn, name: g.name }));
-        const { memberOf: _memberOf, changeMarker: _marker, ...person } = entry;
+        const groups = graph.expand(graph.directDns(entry)).map((g) => ({ dn: g.dn, name: g.name }));
+        const { memberOf: _memberOf, primaryGroupSid: _primary, changeMarker: _marker, ...person } = entry;
         return { ...person, source: LDAP_SOURCE, groups, deleted: false };
       },
     };

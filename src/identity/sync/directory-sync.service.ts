@@ -249,7 +249,7 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
 
   private toMirrorPerson(entry: DirectoryEntryPerson, graph: GroupGraph, memberships: Memberships, mode: SyncMode): DirectoryPerson {
     const key = entry.dn ? dnKey(entry.dn) : undefined;
-    const direct = new Set<string>(entry.memberOf);
+    const direct = new Set<string>(graph.directDns(entry));
     for (const dn of (key && memberships.byMemberDn.get(key)) || []) direct.add(dn);
     for (const dn of (entry.username && memberships.byMemberUid.get(entry.username.toLowerCase())) || []) direct.add(dn);
     const previous = this.mirror.get(entry.guid);
@@ -295,6 +295,7 @@ export function groupModel(entries: DirectoryGroupEntry[]): { groups: DirectoryG
     dn: g.dn,
     name: g.name,
     guid: g.guid,
+    sid: g.sid,
     parentDns: [...new Set([...g.parentDns, ...(byMemberDn.get(dnKey(g.dn) ?? '') ?? [])])],
   }));
   return { groups, memberships: { byMemberDn, byMemberUid } };

@@ -15,14 +15,23 @@ import { DirectoryMirrorSqlite1764200000000 } from './migrations/sqlite/17642000
 import { EventSearchPostgres1764300000000 } from './migrations/postgres/1764300000000-event-search';
 import { EventSearchSqlite1764300000000 } from './migrations/sqlite/1764300000000-event-search';
 import { SearchWordsPostgres1764400000000 } from './migrations/postgres/1764400000000-search-words';
+import { GroupSidPostgres1764500000000 } from './migrations/postgres/1764500000000-group-sid';
+import { GroupSidSqlite1764500000000 } from './migrations/sqlite/1764500000000-group-sid';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, ...DIRECTORY_ENTITIES];
 
 /** Migrations are listed, not globbed, so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = {
-  sqlite: [InitialSchemaSqlite1764000000000, PublisherColumnsSqlite1764100000000, DirectoryMirrorSqlite1764200000000, EventSearchSqlite1764300000000],
-  postgres: [InitialSchemaPostgres1764000000000, PublisherColumnsPostgres1764100000000, DirectoryMirrorPostgres1764200000000, EventSearchPostgres1764300000000, SearchWordsPostgres1764400000000],
+  sqlite: [InitialSchemaSqlite1764000000000, PublisherColumnsSqlite1764100000000, DirectoryMirrorSqlite1764200000000, EventSearchSqlite1764300000000, GroupSidSqlite1764500000000],
+  postgres: [
+    InitialSchemaPostgres1764000000000,
+    PublisherColumnsPostgres1764100000000,
+    DirectoryMirrorPostgres1764200000000,
+    EventSearchPostgres1764300000000,
+    SearchWordsPostgres1764400000000,
+    GroupSidPostgres1764500000000,
+  ],
 } as const;
 
 /** The TypeORM options for a database URL; shared by the service and by ormconfig.ts. */
