@@ -113,6 +113,23 @@ describe('identity against a real Samba Active Directory domain controller', () 
     expect((await (await user(service.baseUrl, 'inc1@example.com')).json()).guid).toBe(guid);
   });
 
+  it('marks a deleted user deleted at the next incremental sync, from the tombstone AD keeps', async () => {
+    await ad.createUser('leaver', { mail: 'leaver@example.com' });
+    const guid = await ad.showObjectGuid('leaver');
+    await sync(service.baseUrl);
+    expect(await (await user(service.baseUrl, 'leaver')).json()).toMatchObject({ guid, deleted: false });
+    await ad.sambaTool(['user', 'delete', 'leaver']);
+    const response = await postJson(`${service.baseUrl}/identity/v1/sync`, { mode: 'incremental' }, adminHeaders());
+    expect(await response.json()).toMatchObject({ mode: 'incremental', deleted: 1 });
+    // Still known by every name, so the leaver's history stays attributed to the same GUID.
+    for (const alias of ['leaver', 'leaver@example.com', guid]) {
+      expect(await (await user(service.baseUrl, alias)).json()).toMatchObject({ guid, deleted: true });
+    }
+    // Nothing else was deleted, and a second incremental sync finds nothing new.
+    const again = await postJson(`${service.baseUrl}/identity/v1/sync`, { mode: 'incremental' }, adminHeaders());
+    expect(await again.json()).toMatchObject({ mode: 'incremental', deleted: 0 });
+  });
+
   it('resolves nested groups (inner inside outer)', async () => {
     const jane = await (await user(service.baseUrl, 'jdoe')).json();
     expect(jane.groups).toEqual(expect.arrayContaining(['inner', 'outer']));

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AndFilter, Client, EqualityFilter, Entry, Filter, FilterParser, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
+import { AndFilter, Client, Control, EqualityFilter, Entry, Filter, FilterParser, InvalidDNSyntaxError, NoSuchObjectError } from 'ldapts';
 import type { LdapConfig } from '../../config/app-config';
 import type { DirectoryGroup, DirectoryPerson } from '../directory-person';
 import { dnKey, domainComponents, firstRdnValue } from './distinguished-name';
@@ -12,6 +12,8 @@ import { formatSid, primaryGroupSid } from './object-sid';
 /** AD's cap on entries per page (MaxPageSize); smaller pages keep memory flat. */
 const PAGE_SIZE = 500;
 const AD_CAPABILITY = '1.2.840.113556.1.4.800';
+/** AD's Show Deleted control: tombstones are returned by searches that carry it. */
+const SHOW_DELETED_CONTROL = '1.2.840.113556.1.4.417';
 
 /** A person as read from the directory, before nested groups are resolved. */
 export interface DirectoryEntryPerson extends Omit<DirectoryPerson, 'groups' | 'deleted' | 'source'> {
@@ -34,6 +36,8 @@ export interface DirectoryGroupEntry extends DirectoryGroup {
 export interface DirectoryInfo {
   kind: DirectoryKind;
   baseDn: string;
+  /** The domain's naming context (defaultNamingContext); AD keeps deleted objects at its root. */
+  domainDn: string;
   /** NetBIOS domain name (AD), for `DOMAIN\user` identifiers. */
   netbiosDomain?: string;
   /** AD's highestCommittedUSN when the info was read. */
@@ -99,7 +103,8 @@ export class LdapDirectory {
     if (kind === 'ad' && netbiosDomain === undefined) {
       netbiosDomain = (await this.readNetbiosDomain(first(entry, 'configurationNamingContext'), baseDn)) ?? domainComponents(baseDn)[0];
     }
-    this.info = { kind, baseDn, netbiosDomain, highestCommittedUsn: first(entry, 'highestCommittedUSN'), serverId: first(entry, 'dsServiceName') ?? this.connection.connectedUrl };
+    const domainDn = first(entry, 'defaultNamingContext') ?? baseDn;
+    this.info = { kind, baseDn, domainDn, netbiosDomain, highestCommittedUsn: first(entry, 'highestCommittedUSN'), serverId: first(entry, 'dsServiceName') ?? this.connection.connectedUrl };
     this.schemaCache ??= directorySchema(kind, this.config);
     return this.info;
   }
@@ -169,6 +174,24 @@ export class LdapDirectory {
     }
   }
 
+  /**
+   * AD: the GUIDs of people deleted since the marker (a USN). A deleted object becomes a tombstone
+   * in the domain's Deleted Objects container, outside any OU the base DN names, visible only with
+   * the Show Deleted control and, by default, only to administrators: without that right the answer
+   * is empty and the periodic full sync finds the people gone. Computers are user objects too;
+   * their GUIDs match nobody in the mirror.
+   */
+  async *deletedPeople(changedSince: string): AsyncGenerator<string[]> {
+    const info = this.info ?? (await this.describe());
+    const schema = this.schemaCache as DirectorySchema;
+    if (info.kind !== 'ad') return;
+    const filter = FilterParser.parseString(`(&(objectClass=user)(isDeleted=TRUE)(uSNChanged>=${escapeFilterValue(String(BigInt(changedSince) + 1n))}))`);
+    const control = new Control(SHOW_DELETED_CONTROL, { critical: true });
+    for await (const page of this.paged(info.domainDn, filter, [schema.guidAttribute], schema.binaryAttributes, [control])) {
+      yield page.map((entry) => this.guidOf(entry)).filter((guid): guid is string => guid !== undefined);
+    }
+  }
+
   private withChangeFilter(base: string, changedSince: string | undefined): Filter {
     if (changedSince === undefined) return FilterParser.parseString(base);
     const schema = this.schemaCache as DirectorySchema;
@@ -176,10 +199,10 @@ export class LdapDirectory {
     return FilterParser.parseString(`(&${base}(${schema.changeAttribute}>=${escapeFilterValue(marker)}))`);
   }
 
-  private async *paged(baseDn: string, filter: Filter, attributes: string[], explicitBufferAttributes: string[]): AsyncGenerator<Entry[]> {
+  private async *paged(baseDn: string, filter: Filter, attributes: string[], explicitBufferAttributes: string[], controls: Control[] = []): AsyncGenerator<Entry[]> {
     // One connection for the whole paged search: a reconnect mid-way would lose the paging cookie.
     const pages = await this.syncConnection.run(async (client: Client) =>
-      client.searchPaginated(baseDn, { scope: 'sub', filter, attributes, explicitBufferAttributes, paged: { pageSize: PAGE_SIZE } }),
+      client.searchPaginated(baseDn, { scope: 'sub', filter, attributes, explicitBufferAttributes, paged: { pageSize: PAGE_SIZE } }, controls),
     );
     for await (const page of pages) yield page.searchEntries;
   }

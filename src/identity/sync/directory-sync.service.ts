@@ -212,6 +212,9 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     }
 
     let deleted = 0;
+    if (mode === 'incremental' && info.kind === 'ad' && state?.changeMarker) {
+      deleted = await this.markTombstonesDeleted(directory, state.changeMarker);
+    }
     if (mode === 'full') {
       await this.mirror.replaceGroups(groups);
       // People a live lookup added while this sync ran were seen after it started: not missing.
@@ -245,6 +248,20 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
       lastResult: result,
     });
     return result;
+  }
+
+  /** AD: people deleted since the marker, read from their tombstones, marked deleted now. */
+  private async markTombstonesDeleted(directory: LdapDirectory, marker: string): Promise<number> {
+    let deleted = 0;
+    try {
+      for await (const guids of directory.deletedPeople(marker)) {
+        deleted += await this.mirror.markDeleted(guids.filter((guid) => this.mirror.get(guid)?.source === LDAP_SOURCE));
+      }
+    } catch (error) {
+      // Deleted people are then found by the next full sync, as without the right to read tombstones.
+      this.logger.warn({ msg: 'could not read deleted objects; the next full sync will find who left', error: (error as Error).message });
+    }
+    return deleted;
   }
 
   private toMirrorPerson(entry: DirectoryEntryPerson, graph: GroupGraph, memberships: Memberships, mode: SyncMode): DirectoryPerson {
