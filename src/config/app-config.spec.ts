@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       trustProxy: ['loopback'],
       logLevel: 'info',
       bodyLimitBytes: 1024 * 1024,
+      heapGrowingPercent: 50,
     });
     expect(config.ldap).toBeUndefined();
     expect(config.adminToken).toBeUndefined();
@@ -36,6 +37,8 @@ describe('loadConfig', () => {
     [{ LDAP_URL: 'ldap://a', LDAP_BIND_DN: 'cn=svc' }, 'LDAP_BIND_PASSWORD'],
     [{ LDAP_URL: 'ldap://a', LDAP_START_TLS: 'maybe' }, 'LDAP_START_TLS'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
+    [{ HEAP_GROWING_PERCENT: '-5' }, 'HEAP_GROWING_PERCENT'],
+    [{ HEAP_GROWING_PERCENT: '1.5' }, 'HEAP_GROWING_PERCENT'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));

@@ -70,6 +70,12 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
   readonly batch: BatchConfig;
+  /**
+   * How far V8 lets the heap grow past what survived the last full collection before collecting
+   * again, in percent (0: V8's own choice). A soft knob, not a cap: the heap still
+   * grows to whatever the data needs.
+   */
+  readonly heapGrowingPercent: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -215,5 +221,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxSize: integer(env, 'BATCH_MAX_SIZE', 500, 1, 5000),
       maxWaitMs: integer(env, 'BATCH_MAX_WAIT_MS', 2, 0, 1000),
     },
+    heapGrowingPercent: integer(env, 'HEAP_GROWING_PERCENT', 50, 0, 1000),
   };
 }
