@@ -27,8 +27,6 @@ export interface ActorMatch {
   status: 'resolved' | 'unknown' | 'pending';
   guid: string | null;
   matched_ids: string[];
-  /** Why the directory could not tell (pending only). */
-  reason?: string;
 }
 
 export interface EventPage {
@@ -91,8 +89,8 @@ export class QueryService {
         actor = { given: dto.actor, status: 'resolved', guid, matched_ids: ids };
       } else {
         filter.actor = { ids: [dto.actor] };
+        // Why the directory could not tell (its address, its error) is for the logs, not for readers.
         actor = { given: dto.actor, status: resolution.status, guid: null, matched_ids: [dto.actor] };
-        if (resolution.status === 'pending') actor.reason = resolution.reason;
       }
     }
     if (dto.member_of !== undefined) filter.actorGuids = this.identities.membersOf(dto.member_of);
