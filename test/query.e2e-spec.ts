@@ -208,6 +208,18 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
       expect(await all(`q=${encodeURIComponent('") OR 1=1 -- * NEAR(')}`)).toEqual([]);
     });
 
+    it('searches by the start of a word with a trailing *', async () => {
+      expect((await all(`q=${encodeURIComponent('quarter*')}`)).map((e) => e.target.id)).toEqual(['inv-4']);
+      expect((await all(`q=${encodeURIComponent('appro* refund')}`)).map((e) => e.target.id)).toEqual(['inv-3']);
+      expect((await all(`q=${encodeURIComponent('zoë*')}`)).map((e) => e.target.id)).toEqual(['inv-3']);
+      expect((await all(`q=${encodeURIComponent('north-eas*')}`)).map((e) => e.target.id)).toEqual(['inv-1']);
+      // A start shorter than 3 characters is a whole word ("ea" is not one).
+      expect(await all(`q=${encodeURIComponent('north-ea*')}`)).toEqual([]);
+      expect(await all(`q=${encodeURIComponent('quarterz*')}`)).toEqual([]);
+      // Without the *, a word start is not a word.
+      expect(await all('q=quarter')).toEqual([]);
+    });
+
     it('filters by group, target, ip and failure', async () => {
       expect(await all('action=billing.*&group=acme')).toHaveLength(3);
       expect((await all('target=inv-2')).map((e) => e.is_failure)).toEqual([true]);

@@ -1,4 +1,4 @@
-import { searchWords } from '../query/search-dialect/event-search-dialect';
+import { searchTerms } from '../query/search-dialect/event-search-dialect';
 import { MAX_SEARCH_TEXT, MAX_WORD_LENGTH, searchWordsOf, splitWords } from './search-words';
 
 describe('search words', () => {
@@ -27,6 +27,16 @@ describe('search words', () => {
   });
 
   it('leaves a query word too long to be indexed out of the query, so it cannot hide events that hold it', () => {
-    expect(searchWords(`Report ${'b'.repeat(MAX_WORD_LENGTH + 1)} Q3`)).toEqual(['report', 'q3']);
+    expect(searchTerms(`Report ${'b'.repeat(MAX_WORD_LENGTH + 1)} Q3`).map((t) => t.word)).toEqual(['report', 'q3']);
+  });
+
+  it('makes the last word of a part ending in * a prefix, if it is at least 3 characters', () => {
+    const word = (w: string) => ({ word: w, prefix: false });
+    const prefix = (w: string) => ({ word: w, prefix: true });
+    expect(searchTerms('invoic* Paid')).toEqual([prefix('invoic'), word('paid')]);
+    expect(searchTerms('jdoe@corp*')).toEqual([word('jdoe'), prefix('corp')]);
+    expect(searchTerms('Zür* q3*')).toEqual([prefix('zür'), word('q3')]);
+    expect(searchTerms('* ** inv*oice')).toEqual([word('inv'), word('oice')]);
+    expect(searchTerms("') OR 1=1 -- * NEAR(")).toEqual([word('or'), word('1'), word('1'), word('near')]);
   });
 });

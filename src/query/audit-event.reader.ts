@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
 import type { EventFilter, EventQuery, TimeRange } from './event-query';
-import { EVENT_SEARCH_DIALECT, EventSearchDialect, MAX_SEARCH_WORDS, searchWords } from './search-dialect/event-search-dialect';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect, MAX_SEARCH_WORDS, searchTerms } from './search-dialect/event-search-dialect';
 
 /** `%`, `_` and the escape character itself are literal in user text. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -50,8 +50,8 @@ export class AuditEventReader {
       qb.andWhere("LOWER(e.description) LIKE :description ESCAPE '\\'", { description: `%${likeLiteral(filter.description.toLowerCase())}%` });
     }
     if (filter.text?.length) {
-      const words = filter.text.flatMap(searchWords).slice(0, MAX_SEARCH_WORDS);
-      if (words.length > 0) this.dialect.fullText(qb, words);
+      const terms = filter.text.flatMap(searchTerms).slice(0, MAX_SEARCH_WORDS);
+      if (terms.length > 0) this.dialect.fullText(qb, terms);
     }
     if (filter.actor) {
       if (filter.actor.guid !== undefined) {

@@ -74,7 +74,7 @@ export class EventFiltersDto {
   @IsIn(['exclude', 'include', 'only'], { message: 'reads must be exclude, include or only' })
   reads?: 'exclude' | 'include' | 'only';
 
-  @ApiPropertyOptional({ description: 'Free text over description, action, actor, target, group and fields; every word must match' })
+  @ApiPropertyOptional({ description: 'Free text over description, action, actor, target, group and fields; every word must match; a trailing * searches by the start of a word (invoic*, at least 3 characters)' })
   @IsOptional()
   @Matches(/[\p{L}\p{N}]/u, { message: 'q must contain at least one letter or digit' })
   @MaxLength(1024)

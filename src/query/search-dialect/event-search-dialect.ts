@@ -7,8 +7,8 @@ import { MAX_WORD_LENGTH, splitWords } from '../../ingestion/search-words';
  * One file per database; a team adding a database provides EVENT_SEARCH_DIALECT.
  */
 export interface EventSearchDialect {
-  /** Every word of `terms` must occur in the event's searchable text. */
-  fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void;
+  /** Every term must occur in the event's searchable text (a prefix term: a word starting with it). */
+  fullText(qb: SelectQueryBuilder<AuditEventEntity>, terms: SearchTerm[]): void;
   /** `column` is one of `values` (which may be thousands long). */
   anyOf(qb: SelectQueryBuilder<AuditEventEntity>, column: string, values: string[], parameter: string): void;
   /**
@@ -24,12 +24,26 @@ export const EVENT_SEARCH_DIALECT = Symbol('EVENT_SEARCH_DIALECT');
 /** Most words one query searches for (more only slow the search, never narrow it usefully). */
 export const MAX_SEARCH_WORDS = 32;
 
+/** Shortest start of a word that a trailing `*` searches by; a shorter one is matched as a whole word. */
+export const MIN_PREFIX_LENGTH = 3;
+
+/** One word of a free-text query; `prefix`: any indexed word starting with it matches. */
+export interface SearchTerm {
+  word: string;
+  prefix: boolean;
+}
+
 /**
- * The words of a free-text query, split exactly as events are indexed (see search-words.ts); a word
- * too long to be indexed is left out rather than matching nothing.
+ * The terms of a free-text query: its words, split exactly as events are indexed (see
+ * search-words.ts), a word too long to be indexed left out rather than matching nothing; the last
+ * word of a whitespace-separated part that ends in `*` (`invoic*`, `jdoe@corp*`) is a prefix.
  */
-export function searchWords(text: string): string[] {
-  return splitWords(text)
-    .filter((word) => word.length <= MAX_WORD_LENGTH)
-    .slice(0, MAX_SEARCH_WORDS);
+export function searchTerms(text: string): SearchTerm[] {
+  const terms: SearchTerm[] = [];
+  for (const part of text.split(/\s+/)) {
+    const words = splitWords(part).filter((word) => word.length <= MAX_WORD_LENGTH);
+    const prefixed = part.endsWith('*');
+    words.forEach((word, i) => terms.push({ word, prefix: prefixed && i === words.length - 1 && word.length >= MIN_PREFIX_LENGTH }));
+  }
+  return terms.slice(0, MAX_SEARCH_WORDS);
 }

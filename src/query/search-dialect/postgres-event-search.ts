@@ -1,15 +1,15 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../../ingestion/audit-event.entity';
-import type { EventSearchDialect } from './event-search-dialect';
+import type { EventSearchDialect, SearchTerm } from './event-search-dialect';
 
 /** PostgreSQL: `search_vector` (GIN-indexed, words computed at write time) and `= ANY(array)`. */
 export class PostgresEventSearch implements EventSearchDialect {
   constructor(private readonly dataSource: DataSource) {}
 
-  fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void {
+  fullText(qb: SelectQueryBuilder<AuditEventEntity>, terms: SearchTerm[]): void {
     // The words are the indexed lexemes as they are (letters and digits only, so quoting is safe):
     // cast to tsquery, not parsed by a text search configuration that could split them differently.
-    const query = words.map((w) => `'${w}'`).join(' & ');
+    const query = terms.map((t) => `'${t.word}'${t.prefix ? ':*' : ''}`).join(' & ');
     qb.andWhere(`e.search_vector @@ CAST(:ftsQuery AS tsquery)`, { ftsQuery: query });
   }
 

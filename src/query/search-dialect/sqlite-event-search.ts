@@ -1,12 +1,13 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
-import type { EventSearchDialect } from './event-search-dialect';
+import type { EventSearchDialect, SearchTerm } from './event-search-dialect';
 
 /** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
 export class SqliteEventSearch implements EventSearchDialect {
-  fullText(qb: SelectQueryBuilder<AuditEventEntity>, words: string[]): void {
-    // Each word quoted: FTS5 operators in user text (AND, NEAR, *, :) stay literal.
-    const match = words.map((w) => `"${w.replace(/"/g, '')}"`).join(' ');
+  fullText(qb: SelectQueryBuilder<AuditEventEntity>, terms: SearchTerm[]): void {
+    // Each word quoted: FTS5 operators in user text (AND, NEAR, *, :) stay literal; a `*` after the
+    // closing quote makes the word a prefix.
+    const match = terms.map((t) => `"${t.word.replace(/"/g, '')}"${t.prefix ? '*' : ''}`).join(' ');
     qb.andWhere(`e.rowid IN (SELECT rowid FROM audit_events_fts WHERE audit_events_fts MATCH :ftsQuery)`, { ftsQuery: match });
   }
 
