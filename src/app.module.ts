@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { IdentityModule, IdentityModuleOptions } from './identity/identity.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { IntegrityModule } from './integrity/integrity.module';
 import { PublisherModule } from './publisher/publisher.module';
 import { QueryModule } from './query/query.module';
 import { TenancyModule } from './tenancy/tenancy.module';
@@ -28,6 +29,7 @@ export class AppModule {
         IdentityModule.forRoot(options.identity),
         PublisherModule,
         QueryModule,
+        IntegrityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

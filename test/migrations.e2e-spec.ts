@@ -68,7 +68,8 @@ describe.each(DIALECTS)('the group SID migration on %s', (dialect) => {
   });
 
   it('adds directory_groups.sid and can be undone', async () => {
-    const ds = new DataSource(dataSourceOptions(parseDatabaseUrl(db.url)));
+    const throughGroupSid = MIGRATIONS[dialect].findIndex((m) => m.name.startsWith('GroupSid')) + 1;
+    const ds = new DataSource({ ...dataSourceOptions(parseDatabaseUrl(db.url)), migrations: [...MIGRATIONS[dialect]].slice(0, throughGroupSid) } as never);
     await ds.initialize();
     try {
       await ds.runMigrations();

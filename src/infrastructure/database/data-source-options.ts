@@ -17,13 +17,23 @@ import { EventSearchSqlite1764300000000 } from './migrations/sqlite/176430000000
 import { SearchWordsPostgres1764400000000 } from './migrations/postgres/1764400000000-search-words';
 import { GroupSidPostgres1764500000000 } from './migrations/postgres/1764500000000-group-sid';
 import { GroupSidSqlite1764500000000 } from './migrations/sqlite/1764500000000-group-sid';
+import { AuditSealsPostgres1764600000000 } from './migrations/postgres/1764600000000-audit-seals';
+import { AuditSealsSqlite1764600000000 } from './migrations/sqlite/1764600000000-audit-seals';
+import { AuditSealEntity } from '../../integrity/audit-seal.entity';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
-export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, ...DIRECTORY_ENTITIES];
+export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
 
 /** Migrations are listed, not globbed, so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = {
-  sqlite: [InitialSchemaSqlite1764000000000, PublisherColumnsSqlite1764100000000, DirectoryMirrorSqlite1764200000000, EventSearchSqlite1764300000000, GroupSidSqlite1764500000000],
+  sqlite: [
+    InitialSchemaSqlite1764000000000,
+    PublisherColumnsSqlite1764100000000,
+    DirectoryMirrorSqlite1764200000000,
+    EventSearchSqlite1764300000000,
+    GroupSidSqlite1764500000000,
+    AuditSealsSqlite1764600000000,
+  ],
   postgres: [
     InitialSchemaPostgres1764000000000,
     PublisherColumnsPostgres1764100000000,
@@ -31,6 +41,7 @@ export const MIGRATIONS = {
     EventSearchPostgres1764300000000,
     SearchWordsPostgres1764400000000,
     GroupSidPostgres1764500000000,
+    AuditSealsPostgres1764600000000,
   ],
 } as const;
 

@@ -1,0 +1,223 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Database from 'better-sqlite3';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CLOCK, Clock } from '../infrastructure/clock/clock';
+import { AuditSealEntity } from './audit-seal.entity';
+import { createHash } from 'node:crypto';
+import { GENESIS, SEALED_COLUMNS, eventsDigest, sealHash, valuesDigest } from './event-digest';
+
+/** Most events one seal covers. */
+const SEAL_SIZE = 5_000;
+/** SQLite: rows read (synchronously) per step; the event loop serves requests between steps. */
+const SQLITE_STEP = 500;
+
+/** The digest of a range inside PostgreSQL: each row's sealed columns as a JSON array, hashed; the hashes in order, hashed. */
+const POSTGRES_RANGE_DIGEST = `
+SELECT count(*) AS count,
+  encode(sha256(convert_to(string_agg(encode(sha256(convert_to(json_build_array(${SEALED_COLUMNS.join(', ')})::text, 'UTF8')), 'hex') || E'\\n', '' ORDER BY seq), 'UTF8')), 'hex') AS digest
+FROM audit_events WHERE project_id = $1 AND seq >= $2 AND seq <= $3`;
+/** Problems listed in one report; the count goes on. */
+const MAX_PROBLEMS = 20;
+
+export interface IntegrityProblem {
+  seq_from: number;
+  seq_to: number;
+  problem: string;
+}
+
+export interface IntegrityReport {
+  project_id: string;
+  ok: boolean;
+  /** Events covered by seals, all checked. */
+  sealed_events: number;
+  seals: number;
+  sealed_through_seq: number;
+  /** Events stored after the last seal (sealed at the next pass). */
+  unsealed_events: number;
+  /** The newest seal: record it elsewhere to notice a later rewrite of the whole chain. */
+  head: string | null;
+  problems: IntegrityProblem[];
+  problem_count: number;
+}
+
+/**
+ * Tamper evidence without touching the write path: events of a project are committed in sequence
+ * order (the project row lock orders commits), so the committed events always form a prefix
+ * 1..n; every few seconds this seals what was committed since the last seal — the digest of the
+ * events in order, chained to the previous seal. `verify` recomputes the chain from the rows.
+ */
+@Injectable()
+export class SealService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Integrity');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+  private sqliteRange?: Database.Statement;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const intervalMs = this.config.integritySealIntervalMs;
+    if (intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.sealAll().catch((error: Error) => this.logger.warn({ msg: 'sealing failed; retried at the next pass', error: error.message }));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Seals every project's events committed since its last seal; the number of events sealed. */
+  sealAll(): Promise<number> {
+    this.running ??= this.sealPass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sealPass(): Promise<number> {
+    const projects: { id: string; last_seq: string | number }[] = await this.dataSource.createQueryBuilder().select(['p.id AS id', 'p.last_seq AS last_seq']).from('projects', 'p').getRawMany();
+    let sealed = 0;
+    for (const project of projects) {
+      const lastSeq = Number(project.last_seq);
+      let head = await this.head(project.id);
+      const before = head;
+      while ((head?.seqTo ?? 0) < lastSeq) {
+        const next = await this.sealNext(project.id, head, lastSeq);
+        if (!next) break;
+        sealed += next.seqTo - next.seqFrom + 1;
+        head = next;
+      }
+      // The head in the logs, shipped elsewhere, is the anchor that makes rewriting the whole
+      // chain from some point on detectable too.
+      if (head && head !== before) this.logger.log({ msg: 'sealed', project_id: project.id, sealed_through_seq: head.seqTo, head: head.seal });
+    }
+    return sealed;
+  }
+
+  private head(projectId: string): Promise<AuditSealEntity | null> {
+    return this.dataSource.getRepository(AuditSealEntity).findOne({ where: { projectId }, order: { seqTo: 'DESC' } });
+  }
+
+  private async sealNext(projectId: string, head: AuditSealEntity | null, lastSeq: number): Promise<AuditSealEntity | null> {
+    const from = (head?.seqTo ?? 0) + 1;
+    let to = Math.min(lastSeq, from + SEAL_SIZE - 1);
+    let range = await this.rangeDigest(projectId, from, to);
+    if (range.count !== to - from + 1) {
+      // Committed events form a prefix 1..last_seq: a hole means a row went missing before it was
+      // sealed. Seal up to it, never across it.
+      const seqs = await this.seqs(projectId, from, to);
+      let run = 0;
+      while (run < seqs.length && seqs[run] === from + run) run += 1;
+      this.logger.error({ msg: 'event missing before it could be sealed; sealing of this project stops there', project_id: projectId, seq: from + run });
+      if (run === 0) return null;
+      to = from + run - 1;
+      range = await this.rangeDigest(projectId, from, to);
+    }
+    const seal = new AuditSealEntity();
+    seal.projectId = projectId;
+    seal.seqFrom = from;
+    seal.seqTo = to;
+    seal.eventsDigest = range.digest;
+    seal.previousSeal = head?.seal ?? GENESIS;
+    seal.seal = sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest);
+    seal.sealedAt = this.clock.now();
+    try {
+      await this.dataSource.getRepository(AuditSealEntity).insert(seal);
+    } catch (error) {
+      // Another replica sealed from the same point first: its seal is the chain's.
+      this.logger.debug({ msg: 'seal taken by another sealer', project_id: projectId, seq_from: from, error: (error as Error).message });
+      return null;
+    }
+    return seal;
+  }
+
+  /**
+   * How many of a project's events `from`..`to` are stored, and their digest in sequence order.
+   * PostgreSQL computes it where the rows are (none cross the wire); elsewhere the rows are read
+   * and hashed here. Sealing and verifying use the same one, so a chain is checked as it was made.
+   */
+  private async rangeDigest(projectId: string, from: number, to: number): Promise<{ count: number; digest: string }> {
+    if (this.dataSource.options.type === 'postgres') {
+      const [row] = await this.dataSource.query(POSTGRES_RANGE_DIGEST, [projectId, from, to]);
+      return { count: Number(row.count), digest: row.digest ?? eventsDigest([]) };
+    }
+    // SQLite runs in this process: raw rows in small steps, so requests are not held up.
+    const db = (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+    this.sqliteRange ??= db.prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM audit_events WHERE project_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`).raw(true);
+    const hash = createHash('sha256');
+    let count = 0;
+    for (let low = from; low <= to; low += SQLITE_STEP) {
+      const rows = this.sqliteRange.all(projectId, low, Math.min(to, low + SQLITE_STEP - 1)) as unknown[][];
+      for (const row of rows) hash.update(`${valuesDigest(row)}\n`);
+      count += rows.length;
+      if (low + SQLITE_STEP <= to) await yieldToEventLoop();
+    }
+    return { count, digest: hash.digest('hex') };
+  }
+
+  /** The sequence numbers stored in `from`..`to`, ascending. */
+  private async seqs(projectId: string, from: number, to: number): Promise<number[]> {
+    const rows: { seq: string | number }[] = await this.dataSource
+      .createQueryBuilder()
+      .select('e.seq AS seq')
+      .from('audit_events', 'e')
+      .where('e.project_id = :projectId AND e.seq >= :from AND e.seq <= :to', { projectId, from, to })
+      .orderBy('e.seq', 'ASC')
+      .getRawMany();
+    return rows.map((r) => Number(r.seq));
+  }
+
+  /** Recomputes a project's whole chain from the stored rows and says what does not match. */
+  async verify(projectId: string): Promise<IntegrityReport> {
+    const report: IntegrityReport = {
+      project_id: projectId, ok: true, sealed_events: 0, seals: 0, sealed_through_seq: 0, unsealed_events: 0, head: null, problems: [], problem_count: 0,
+    };
+    const problem = (seqFrom: number, seqTo: number, text: string) => {
+      report.ok = false;
+      report.problem_count += 1;
+      if (report.problems.length < MAX_PROBLEMS) report.problems.push({ seq_from: seqFrom, seq_to: seqTo, problem: text });
+    };
+    const seals = this.dataSource.getRepository(AuditSealEntity);
+    let previous = GENESIS;
+    let expectedFrom = 1;
+    for (let after = 0; ; ) {
+      const page = await seals.createQueryBuilder('s').where('s.project_id = :projectId AND s.seq_to > :after', { projectId, after }).orderBy('s.seq_to', 'ASC').limit(500).getMany();
+      if (page.length === 0) break;
+      for (const seal of page) {
+        report.seals += 1;
+        if (seal.seqFrom !== expectedFrom) problem(seal.seqFrom, seal.seqTo, `seal does not follow the previous one (expected it to start at ${expectedFrom})`);
+        if (seal.previousSeal !== previous) problem(seal.seqFrom, seal.seqTo, 'seal is not chained to the previous seal');
+        if (sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest) !== seal.seal) problem(seal.seqFrom, seal.seqTo, 'seal was altered');
+        const range = await this.rangeDigest(projectId, seal.seqFrom, seal.seqTo);
+        const expected = seal.seqTo - seal.seqFrom + 1;
+        if (range.count !== expected) {
+          problem(seal.seqFrom, seal.seqTo, `${expected - range.count} sealed event(s) missing`);
+        } else if (range.digest !== seal.eventsDigest) {
+          problem(seal.seqFrom, seal.seqTo, 'sealed event(s) changed');
+        }
+        report.sealed_events += range.count;
+        previous = seal.seal;
+        expectedFrom = seal.seqTo + 1;
+        after = seal.seqTo;
+      }
+    }
+    report.head = report.seals > 0 ? previous : null;
+    report.sealed_through_seq = expectedFrom - 1;
+    const [{ n }] = await this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(*) AS n')
+      .from('audit_events', 'e')
+      .where('e.project_id = :projectId AND e.seq > :through', { projectId, through: report.sealed_through_seq })
+      .getRawMany();
+    report.unsealed_events = Number(n);
+    return report;
+  }
+}
