@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 1024 * 1024,
       heapGrowingPercent: 50,
+      integritySealIntervalMs: 60_000,
     });
     expect(config.ldap).toBeUndefined();
     expect(config.adminToken).toBeUndefined();
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
     [{ HEAP_GROWING_PERCENT: '-5' }, 'HEAP_GROWING_PERCENT'],
     [{ HEAP_GROWING_PERCENT: '1.5' }, 'HEAP_GROWING_PERCENT'],
+    [{ INTEGRITY_SEAL_INTERVAL_S: 'often' }, 'INTEGRITY_SEAL_INTERVAL_S'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));

@@ -224,6 +224,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxWaitMs: integer(env, 'BATCH_MAX_WAIT_MS', 2, 0, 1000),
     },
     heapGrowingPercent: integer(env, 'HEAP_GROWING_PERCENT', 50, 0, 1000),
-    integritySealIntervalMs: integer(env, 'INTEGRITY_SEAL_INTERVAL_S', 10, 0, 86_400) * 1000,
+    integritySealIntervalMs: integer(env, 'INTEGRITY_SEAL_INTERVAL_S', 60, 0, 86_400) * 1000,
   };
 }

@@ -55,6 +55,8 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private sqliteRange?: Database.Statement;
+  /** The newest seal seen per project, so a pass asks the database only about projects with new events. */
+  private readonly heads = new Map<string, AuditSealEntity>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -87,6 +89,8 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     let sealed = 0;
     for (const project of projects) {
       const lastSeq = Number(project.last_seq);
+      if ((this.heads.get(project.id)?.seqTo ?? 0) >= lastSeq) continue;
+      // Read back, not cached: another replica may have sealed meanwhile.
       let head = await this.head(project.id);
       const before = head;
       while ((head?.seqTo ?? 0) < lastSeq) {
@@ -98,6 +102,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
       // The head in the logs, shipped elsewhere, is the anchor that makes rewriting the whole
       // chain from some point on detectable too.
       if (head && head !== before) this.logger.log({ msg: 'sealed', project_id: project.id, sealed_through_seq: head.seqTo, head: head.seal });
+      if (head) this.heads.set(project.id, head);
     }
     return sealed;
   }
