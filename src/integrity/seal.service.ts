@@ -45,9 +45,9 @@ export interface IntegrityReport {
 
 /**
  * Tamper evidence without touching the write path: events of a project are committed in sequence
- * order (the project row lock orders commits), so the committed events always form a prefix
- * 1..n; every INTEGRITY_SEAL_INTERVAL_S this seals what was committed since the last seal — the digest of the
- * events in order, chained to the previous seal. `verify` recomputes the chain from the rows.
+ * order (the project row lock orders commits), so the committed events always form a prefix 1..n;
+ * every INTEGRITY_SEAL_INTERVAL_S this seals what was committed since the last seal — the digest
+ * of the events in order, chained to the previous seal. `verify` recomputes the chain from the rows.
  */
 @Injectable()
 export class SealService implements OnApplicationBootstrap, OnApplicationShutdown {
