@@ -114,6 +114,10 @@ describe.each(DIALECTS)('tamper evidence on %s', (dialect) => {
     await seal();
     const report = await verify(project);
     expect(report).toMatchObject({ ok: true, sealed_through_seq: 14, unsealed_events: 5 });
+    // Alertable: the hole is counted, by project.
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^audit_seal_holes_total\\{project="${project}"\\} [1-9]`, 'm'));
+    expect(metrics).toMatch(/^audit_sealed_events_total [1-9]/m);
   });
 
   it('seals by itself every INTEGRITY_SEAL_INTERVAL_S', async () => {

@@ -4,7 +4,9 @@ import type Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Counter } from 'prom-client';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
+import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
 import { AuditSealEntity } from './audit-seal.entity';
 import { createHash } from 'node:crypto';
 import { GENESIS, SEALED_COLUMNS, eventsDigest, sealHash, valuesDigest } from './event-digest';
@@ -57,12 +59,24 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   private sqliteRange?: Database.Statement;
   /** The newest seal seen per project, so a pass asks the database only about projects with new events. */
   private readonly heads = new Map<string, AuditSealEntity>();
+  private readonly sealedEvents: Counter;
+  /** A hole met while sealing is evidence of tampering (or loss): alert on any increase. */
+  private readonly holes: Counter<'project'>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    this.sealedEvents = new Counter({ name: 'audit_sealed_events_total', help: 'Events covered by new seals', registers: [registry] });
+    this.holes = new Counter({
+      name: 'audit_seal_holes_total',
+      help: 'Sealing passes that found an event missing before it could be sealed, by project',
+      labelNames: ['project'],
+      registers: [registry],
+    });
+  }
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.integritySealIntervalMs;
@@ -97,6 +111,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
         const next = await this.sealNext(project.id, head, lastSeq);
         if (!next) break;
         sealed += next.seqTo - next.seqFrom + 1;
+        this.sealedEvents.inc(next.seqTo - next.seqFrom + 1);
         head = next;
       }
       // The head in the logs, shipped elsewhere, is the anchor that makes rewriting the whole
@@ -122,6 +137,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
       let run = 0;
       while (run < seqs.length && seqs[run] === from + run) run += 1;
       this.logger.error({ msg: 'event missing before it could be sealed; sealing of this project stops there', project_id: projectId, seq: from + run });
+      this.holes.inc({ project: projectId });
       if (run === 0) return null;
       to = from + run - 1;
       range = await this.rangeDigest(projectId, from, to);
