@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidInputException } from '../infrastructure/http/api-error';
-import { assertProjectAccess } from '../tenancy/project-access';
-import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
+import { readableProject } from '../tenancy/project-access';
 import { AuthenticatedRequest, RequireScope, TokenGuard } from '../tenancy/token.guard';
 import { IntegrityReport, SealService } from './seal.service';
 
@@ -22,9 +21,7 @@ export class IntegrityController {
     if (project !== undefined && (typeof project !== 'string' || project === '')) {
       throw new InvalidInputException([{ field: 'project', rule: 'isString', message: 'project must be one project id' }]);
     }
-    const projectId = project ?? request.principal!.projectId ?? DEFAULT_PROJECT_ID;
-    assertProjectAccess(request.principal!, projectId);
-    return this.seals.verify(projectId);
+    return this.seals.verify(readableProject(request.principal!, project));
   }
 
   @Post('seal')

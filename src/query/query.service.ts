@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
 import { InvalidInputException } from '../infrastructure/http/api-error';
-import { assertProjectAccess } from '../tenancy/project-access';
-import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
+import { readableProject } from '../tenancy/project-access';
 import type { Principal } from '../tenancy/principal';
 import { AuditEventReader } from './audit-event.reader';
 import { AuditEventView, toEventView } from './audit-event.view';
@@ -51,9 +50,7 @@ export class QueryService {
 
   /** The project a request reads: its own for a project token; any (default `default`) for an admin. */
   projectFor(dto: EventFiltersDto, principal: Principal): string {
-    const projectId = dto.project ?? principal.projectId ?? DEFAULT_PROJECT_ID;
-    assertProjectAccess(principal, projectId);
-    return projectId;
+    return readableProject(principal, dto.project);
   }
 
   /** The request's filters as a query, scoped to what the principal may see. */

@@ -216,8 +216,7 @@ export class LdapDirectory {
 
   private guidOf(entry: Entry): string | undefined {
     const schema = this.schemaCache as DirectorySchema;
-    const raw = entry[schema.guidAttribute] ?? entry[Object.keys(entry).find((k) => k.toLowerCase() === schema.guidAttribute.toLowerCase()) ?? ''];
-    const value = Array.isArray(raw) ? raw[0] : raw;
+    const value = rawValues(entry, schema.guidAttribute)[0];
     if (value === undefined) return undefined;
     if (Buffer.isBuffer(value)) return schema.binaryGuid && value.length === 16 ? formatObjectGuid(value) : value.toString('utf8').toLowerCase();
     return String(value).toLowerCase();
@@ -259,14 +258,19 @@ export class LdapDirectory {
   }
 }
 
-function values(entry: Entry, attribute: string): string[] {
+/** An attribute's values as the client returned them (Buffers for binary ones), whatever its case. */
+function rawValues(entry: Entry, attribute: string): unknown[] {
   let raw: Entry[string] | undefined = entry[attribute];
   if (raw === undefined) {
     const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
     raw = key ? entry[key] : undefined;
   }
   if (raw === undefined) return [];
-  return (Array.isArray(raw) ? raw : [raw]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+  return Array.isArray(raw) ? raw : [raw];
+}
+
+function values(entry: Entry, attribute: string): string[] {
+  return rawValues(entry, attribute).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
 }
 
 function first(entry: Entry, attribute: string): string | undefined {
@@ -275,7 +279,6 @@ function first(entry: Entry, attribute: string): string | undefined {
 
 /** AD's objectSid (read as bytes) in its printed form. */
 function sidOf(entry: Entry): string | undefined {
-  const raw = entry.objectSid ?? entry[Object.keys(entry).find((k) => k.toLowerCase() === 'objectsid') ?? ''];
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value = rawValues(entry, 'objectSid')[0];
   return Buffer.isBuffer(value) ? formatSid(value) : undefined;
 }
