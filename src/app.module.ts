@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AdministrationModule } from './administration/administration.module';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
@@ -11,6 +13,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { PublisherModule } from './publisher/publisher.module';
 import { QueryModule } from './query/query.module';
+import { AuthGuard } from './tenancy/authorization/auth.guard';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({})
@@ -26,12 +29,18 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         IngestionModule,
+        AuditTrailModule,
+        AdministrationModule,
         IdentityModule.forRoot(options.identity),
         PublisherModule,
         QueryModule,
         IntegrityModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        // One gate for every route: a route without an @Authorize or @Public rule is refused.
+        { provide: APP_GUARD, useExisting: AuthGuard },
+      ],
     };
   }
 }

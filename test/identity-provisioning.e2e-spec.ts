@@ -10,7 +10,9 @@ const JANE = '6f1c2a8e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mirror on %s', (dialect) => {
   let db: TestDatabase;
   let t: TestApp;
-  const provision = (path: string, body: unknown) => postJson(`${t.baseUrl}/provisioning/v1/${path}`, body);
+  let provisioner: Record<string, string>;
+  const provision = (path: string, body: unknown) => postJson(`${t.baseUrl}/provisioning/v1/${path}`, body, provisioner);
+  const remove = (uuid: string) => fetch(`${t.baseUrl}/provisioning/v1/user/${uuid}`, { method: 'DELETE', headers: provisioner });
   const user = (id: string) => fetch(`${t.baseUrl}/identity/v1/user/${encodeURIComponent(id)}`, { headers: adminHeaders() });
   const log = (actor: string, action: string) => postJson(`${t.baseUrl}/audit/v1/event`, { action, actor: { id: actor } });
   const event = async (action: string) => (await readAllEvents(t.baseUrl)).find((e) => e.action === action);
@@ -18,6 +20,9 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
     t = await startTestApp(db.url);
+    const minted = await postJson(`${t.baseUrl}/admin/v1/token`, { name: 'hr-provisioner', scope: 'provision' }, adminHeaders());
+    expect(minted.status).toBe(201);
+    provisioner = { authorization: `Bearer ${((await minted.json()) as { token: string }).token}` };
   });
   afterAll(async () => {
     await t?.close();
@@ -25,7 +30,7 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
   });
 
   it('answers ping with 204', async () => {
-    expect((await fetch(`${t.baseUrl}/provisioning/v1/ping`)).status).toBe(204);
+    expect((await fetch(`${t.baseUrl}/provisioning/v1/ping`, { headers: provisioner })).status).toBe(204);
   });
 
   it('creates a user (201), and a repeated create updates it instead of failing', async () => {
@@ -59,9 +64,9 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
   });
 
   it('deletes (204, also when absent) keeping the person and their events attributed', async () => {
-    expect((await fetch(`${t.baseUrl}/provisioning/v1/user/${JANE}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${t.baseUrl}/provisioning/v1/user/${JANE}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${t.baseUrl}/provisioning/v1/user/no-such-user`, { method: 'DELETE' })).status).toBe(204);
+    expect((await remove(JANE)).status).toBe(204);
+    expect((await remove(JANE)).status).toBe(204);
+    expect((await remove('no-such-user')).status).toBe(204);
     expect(await (await user('jsmith')).json()).toMatchObject({ guid: JANE, deleted: true });
     expect(await event('prov.by.email')).toMatchObject({ actor: { guid: JANE } });
   });
@@ -83,14 +88,24 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
     expect(await event('prov.after.restart')).toMatchObject({ identity_status: 'resolved', actor: { guid: JANE, username: 'jsmith' } });
   });
 
-  it('protects the Identity API with a token and the Provisioning API with INTEGRATION_API_TOKEN when set', async () => {
+  it('records every provisioning call as an audit event in default, naming the token', async () => {
+    const trail = (await readAllEvents(t.baseUrl)).filter((e) => e.action.startsWith('audit.provisioning.'));
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['audit.provisioning.user.create', 'audit.provisioning.user.modify', 'audit.provisioning.user.delete', 'audit.provisioning.reset']));
+    const deletion = trail.find((e) => e.action === 'audit.provisioning.user.delete' && e.target?.id === JANE);
+    expect(deletion).toMatchObject({ crud: 'd', actor: { name: 'provision token' }, source_api: 'admin-audit' });
+  });
+
+  it('refuses the Provisioning API without a provision or instance admin token, unless PROVISIONING_OPEN opts in', async () => {
     expect((await fetch(`${t.baseUrl}/identity/v1/user/jdoe`)).status).toBe(401);
-    const guarded = await startTestApp(db.url, { env: { INTEGRATION_API_TOKEN: 'integration-token-0123456789' } });
+    expect((await postJson(`${t.baseUrl}/provisioning/v1/user/create`, { uuid: 'attacker', username: 'jsmith' })).status).toBe(401);
+    expect((await postJson(`${t.baseUrl}/provisioning/v1/reset`, {})).status).toBe(401);
+    expect((await fetch(`${t.baseUrl}/provisioning/v1/ping`, { headers: adminHeaders() })).status).toBe(204);
+    expect(await (await user('jsmith')).json()).toMatchObject({ guid: JANE });
+    const open = await startTestApp(db.url, { env: { PROVISIONING_OPEN: 'true' } });
     try {
-      expect((await fetch(`${guarded.baseUrl}/provisioning/v1/ping`)).status).toBe(401);
-      expect((await fetch(`${guarded.baseUrl}/provisioning/v1/ping`, { headers: { authorization: 'Bearer integration-token-0123456789' } })).status).toBe(204);
+      expect((await fetch(`${open.baseUrl}/provisioning/v1/ping`)).status).toBe(204);
     } finally {
-      await guarded.close();
+      await open.close();
     }
   });
 });

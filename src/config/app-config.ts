@@ -78,6 +78,14 @@ export interface AppConfig {
   readonly heapGrowingPercent: number;
   /** How often events committed since the last seal are sealed; 0: only on request. */
   readonly integritySealIntervalMs: number;
+  /** PROVISIONING_OPEN: the Provisioning API without a token (an explicit opt-in for in-cluster use). */
+  readonly provisioningOpen: boolean;
+  /** Failed authentications per client address per minute before it gets 429 (0: unlimited). */
+  readonly authFailuresPerMinute: number;
+  /** Longest a client may take to send a whole request (headers and body) before it gets 408. */
+  readonly requestTimeoutMs: number;
+  /** Concurrent exports per project (and `maxConcurrentExports` in all). */
+  readonly exportsPerProject: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -225,5 +233,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     heapGrowingPercent: integer(env, 'HEAP_GROWING_PERCENT', 50, 0, 1000),
     integritySealIntervalMs: integer(env, 'INTEGRITY_SEAL_INTERVAL_S', 60, 0, 86_400) * 1000,
+    provisioningOpen: flag(env, 'PROVISIONING_OPEN'),
+    authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 60, 0, 1_000_000),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    exportsPerProject: integer(env, 'EXPORTS_PER_PROJECT', 2, 1, 64),
   };
 }

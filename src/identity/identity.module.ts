@@ -1,7 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { IntegrationApiGuard } from '../ingestion/integration-api.guard';
-import { TenancyModule } from '../tenancy/tenancy.module';
+import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { IdentityController } from './api/identity.controller';
 import { ProvisioningController } from './api/provisioning.controller';
 import { DirectoryReadiness } from './directory.readiness';
@@ -33,7 +32,7 @@ export class IdentityModule {
     return {
       global: true,
       module: IdentityModule,
-      imports: [DiscoveryModule, TenancyModule],
+      imports: [DiscoveryModule, AuditTrailModule],
       controllers: [IdentityController, ProvisioningController],
       providers: [
         ldapDirectoryProvider,
@@ -47,7 +46,6 @@ export class IdentityModule {
         PendingIdentityJob,
         ProvisioningService,
         DirectoryReadiness,
-        IntegrationApiGuard,
       ],
       exports: [IDENTITY_RESOLVER, DirectoryMirror, DirectorySyncService, PendingIdentityJob],
     };

@@ -1,14 +1,14 @@
-import { Body, Controller, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { validateBody } from '../infrastructure/http/validate-body';
+import { Authorize } from '../tenancy/authorization/authorize.decorator';
 import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
 import type { AuditEventDraft } from './audit-event';
 import { AuditApiEventDto } from './dto/audit-api-event.dto';
 import { newEventId } from './event-id';
 import { IngestionService } from './ingestion.service';
-import { IntegrationApiGuard } from './integration-api.guard';
 
 /** The Replicated Audit API: `POST /audit/v1/event`, byte-compatible with its documentation. */
 @ApiTags('ingestion')
@@ -20,7 +20,7 @@ export class AuditApiController {
   ) {}
 
   @Post('event')
-  @UseGuards(IntegrationApiGuard)
+  @Authorize('audit-api.publish')
   @ApiOperation({ summary: 'Record an audit event', description: 'Answers 201 with an empty text/plain body once the event is durably committed.' })
   @ApiBody({ type: AuditApiEventDto })
   @ApiCreatedResponse({ description: 'Committed; the X-Event-Id header carries the event id (for a retry with the same external_id and content, the original event)' })

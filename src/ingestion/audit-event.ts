@@ -1,7 +1,7 @@
 export type Crud = 'c' | 'r' | 'u' | 'd';
 export type IdentityStatus = 'resolved' | 'pending' | 'unknown';
 /** Which API an event came in through. */
-export type SourceApi = 'audit-api' | 'publisher' | 'read-audit';
+export type SourceApi = 'audit-api' | 'publisher' | 'read-audit' | 'admin-audit';
 
 export interface EventActor {
   id: string;

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from '../infrastructure/database/database-unavailable';
 import { IngestionMetrics } from './ingestion.metrics';
 import type { CommittedEvent, CompleteAuditEvent } from './audit-event';
 import { AUDIT_EVENT_STORE, AuditEventStore, UnknownProjectError } from './event-store/audit-event-store';
@@ -128,28 +129,18 @@ export class BatchWriter implements BeforeApplicationShutdown {
         else unit.reject(outcome.error);
       });
     } catch (error) {
-      if (units.length > 1 && !isConnectionError(error)) {
+      if (units.length > 1 && !isDatabaseUnavailable(error)) {
         // One bad unit must not fail the others: commit each on its own.
         for (const unit of units) await this.commit([unit]);
         return;
       }
       this.logger.error({ msg: 'batch commit failed', events: units.reduce((n, u) => n + u.events.length, 0), error: String(error) });
+      // Unavailability is worth a retry (503); any other failure is a defect, not the client's to retry.
       const refusal =
-        error instanceof UnknownProjectError
-          ? error
+        error instanceof UnknownProjectError || !isDatabaseUnavailable(error)
+          ? (error as Error)
           : new StorageUnavailableError('the event store is unavailable; nothing was stored', 1, { cause: error });
       for (const unit of units) unit.reject(refusal);
     }
   }
-}
-
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', 'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_FULL']);
-
-function isConnectionError(error: unknown): boolean {
-  const candidates = [error, (error as { driverError?: unknown })?.driverError, (error as { cause?: unknown })?.cause];
-  return candidates.some((candidate) => {
-    const code = (candidate as { code?: unknown })?.code;
-    if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true;
-    return /Connection terminated|connection timeout|not queryable|Client has encountered a connection error|not currently accepting connections|too many clients/i.test(String((candidate as Error)?.message ?? ''));
-  });
 }

@@ -13,7 +13,6 @@ import { PostgresAuditEventStore } from './event-store/postgres-audit-event-stor
 import { SqliteAuditEventStore } from './event-store/sqlite-audit-event-store';
 import { IngestionMetrics } from './ingestion.metrics';
 import { IngestionService } from './ingestion.service';
-import { IntegrationApiGuard } from './integration-api.guard';
 
 /** Event stores by TypeORM driver type; a module may override AUDIT_EVENT_STORE for another database. */
 const STORES: Record<string, new (dataSource: DataSource) => AuditEventStore> = {
@@ -39,7 +38,6 @@ const STORES: Record<string, new (dataSource: DataSource) => AuditEventStore> = 
     EnrichmentPipeline,
     IngestionMetrics,
     IngestionService,
-    IntegrationApiGuard,
     ReceivedTimeEnricher,
     ClientAddressEnricher,
     EventHashEnricher,

@@ -1,4 +1,4 @@
-import { searchTerms } from '../query/search-dialect/event-search-dialect';
+import { checkSearchText, searchTerms } from '../query/search-dialect/event-search-dialect';
 import { MAX_SEARCH_TEXT, MAX_WORD_LENGTH, searchWordsOf, splitWords } from './search-words';
 
 describe('search words', () => {
@@ -26,8 +26,10 @@ describe('search words', () => {
     expect(words.startsWith('w0 w1 w2 ')).toBe(true);
   });
 
-  it('leaves a query word too long to be indexed out of the query, so it cannot hide events that hold it', () => {
-    expect(searchTerms(`Report ${'b'.repeat(MAX_WORD_LENGTH + 1)} Q3`).map((t) => t.word)).toEqual(['report', 'q3']);
+  it('refuses a query word too long to be indexed, naming the field, rather than widening the match', () => {
+    expect(() => checkSearchText([`Report ${'b'.repeat(MAX_WORD_LENGTH + 1)} Q3`], 'q')).toThrow(/q has a word of 501 characters/);
+    expect(() => checkSearchText([`Report ${'b'.repeat(MAX_WORD_LENGTH)} Q3`], 'q')).not.toThrow();
+    expect(() => checkSearchText([Array.from({ length: 33 }, (_, i) => `w${i}`).join(' ')], 'query')).toThrow(/query has 33 words/);
   });
 
   it('makes the last word of a part ending in * a prefix, if it is at least 3 characters', () => {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TenancyModule } from '../tenancy/tenancy.module';
+import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { IntegrityController } from './integrity.controller';
 import { SealService } from './seal.service';
 
 /** Tamper evidence: chained seals over each project's events, and their verification. */
 @Module({
-  imports: [TenancyModule],
+  imports: [AuditTrailModule],
   controllers: [IntegrityController],
   providers: [SealService],
   exports: [SealService],

@@ -98,8 +98,16 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.running;
   }
 
-  private async sealPass(): Promise<number> {
-    const projects: { id: string; last_seq: string | number }[] = await this.dataSource.createQueryBuilder().select(['p.id AS id', 'p.last_seq AS last_seq']).from('projects', 'p').getRawMany();
+  /** Seals one project's events committed since its last seal (after any pass already running). */
+  async sealProject(projectId: string): Promise<number> {
+    await this.running?.catch(() => undefined);
+    return this.sealPass(projectId);
+  }
+
+  private async sealPass(only?: string): Promise<number> {
+    const query = this.dataSource.createQueryBuilder().select(['p.id AS id', 'p.last_seq AS last_seq']).from('projects', 'p');
+    if (only !== undefined) query.where('p.id = :only', { only });
+    const projects: { id: string; last_seq: string | number }[] = await query.getRawMany();
     let sealed = 0;
     for (const project of projects) {
       const lastSeq = Number(project.last_seq);

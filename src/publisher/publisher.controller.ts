@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
@@ -7,8 +7,8 @@ import { validateBody } from '../infrastructure/http/validate-body';
 import type { CommittedEvent } from '../ingestion/audit-event';
 import { newEventId } from '../ingestion/event-id';
 import { IngestionService } from '../ingestion/ingestion.service';
-import { assertProjectAccess } from '../tenancy/project-access';
-import { AuthenticatedRequest, RequireScope, TokenGuard } from '../tenancy/token.guard';
+import { AuthenticatedRequest } from '../tenancy/authorization/auth.guard';
+import { Authorize, projectParam } from '../tenancy/authorization/authorize.decorator';
 import { PublisherEventDto } from './dto/publisher-event.dto';
 import { publisherDraft } from './publisher-event.mapper';
 
@@ -19,8 +19,7 @@ export const MAX_BULK_EVENTS = 1000;
 @ApiTags('retraced publisher')
 @ApiBearerAuth()
 @Controller(['publisher/v1/project/:projectId', 'auditlog/publisher/v1/project/:projectId'])
-@UseGuards(TokenGuard)
-@RequireScope('publish')
+@Authorize('events.publish', projectParam())
 export class PublisherController {
   constructor(
     private readonly ingestion: IngestionService,
@@ -33,7 +32,6 @@ export class PublisherController {
   @ApiBody({ type: PublisherEventDto })
   @ApiCreatedResponse({ description: '{"id","hash"}' })
   async report(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest & FastifyRequest): Promise<CommittedEvent> {
-    assertProjectAccess(request.principal!, projectId);
     const dto = validateBody(PublisherEventDto, body);
     const receivedAt = this.clock.now();
     const [committed] = await this.ingestion.ingest([publisherDraft(dto, projectId, newEventId(receivedAt))], this.context(request, receivedAt));
@@ -45,7 +43,6 @@ export class PublisherController {
   @ApiOperation({ summary: `Report up to ${MAX_BULK_EVENTS} events atomically; answers [{id, hash}] in input order` })
   @ApiCreatedResponse({ description: '[{"id","hash"}, ...]' })
   async reportMany(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest & FastifyRequest): Promise<CommittedEvent[]> {
-    assertProjectAccess(request.principal!, projectId);
     const events = bulkEvents(body);
     const errors: FieldError[] = [];
     const dtos = events.map((event, index) => {

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IngestionModule } from '../ingestion/ingestion.module';
-import { TenancyModule } from '../tenancy/tenancy.module';
 import { PublisherController } from './publisher.controller';
 
-/** The Retraced-compatible publisher API, on top of ingestion and tenancy. */
-@Module({ imports: [IngestionModule, TenancyModule], controllers: [PublisherController] })
+/** The Retraced-compatible publisher API, on top of ingestion. */
+@Module({ imports: [IngestionModule], controllers: [PublisherController] })
 export class PublisherModule {}

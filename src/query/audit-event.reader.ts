@@ -37,7 +37,11 @@ export class AuditEventReader {
   private matching(projectId: string, filter: EventFilter): SelectQueryBuilder<AuditEventEntity> {
     const qb = this.events.createQueryBuilder('e').where('e.project_id = :projectId', { projectId });
     if (filter.action) {
-      if (filter.action.prefix) qb.andWhere("e.action LIKE :actionPrefix ESCAPE '\\'", { actionPrefix: `${likeLiteral(filter.action.value)}%` });
+      // LIKE narrows by index; substr makes it case-sensitive on SQLite too (its LIKE folds ASCII case).
+      if (filter.action.prefix) {
+        qb.andWhere("e.action LIKE :actionPrefix ESCAPE '\\'", { actionPrefix: `${likeLiteral(filter.action.value)}%` });
+        qb.andWhere('substr(e.action, 1, :actionPrefixLength) = :actionPrefixExact', { actionPrefixLength: [...filter.action.value].length, actionPrefixExact: filter.action.value });
+      }
       else qb.andWhere('e.action = :action', { action: filter.action.value });
     }
     if (filter.crud?.length) qb.andWhere('e.crud IN (:...crud)', { crud: filter.crud });
@@ -75,9 +79,12 @@ export class AuditEventReader {
     if (filter.targetId !== undefined) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
     if (filter.sourceIp !== undefined) qb.andWhere('e.source_ip = :sourceIp', { sourceIp: filter.sourceIp });
     if (filter.failure !== undefined) qb.andWhere('e.is_failure = :failure', { failure: filter.failure });
-    const reads = filter.reads ?? 'exclude';
-    if (reads === 'exclude') qb.andWhere(`e.source_api <> 'read-audit'`);
-    else if (reads === 'only') qb.andWhere(`e.source_api = 'read-audit'`);
+    // The service's own records (reads of the log, administration) are asked for, not met by chance.
+    const own = { 'read-audit': filter.reads ?? 'exclude', 'admin-audit': filter.admin ?? 'exclude' };
+    const only = Object.entries(own).filter(([, choice]) => choice === 'only').map(([source]) => source);
+    const excluded = Object.entries(own).filter(([, choice]) => choice === 'exclude').map(([source]) => source);
+    if (only.length > 0) qb.andWhere('e.source_api IN (:...ownOnly)', { ownOnly: only });
+    else if (excluded.length > 0) qb.andWhere('e.source_api NOT IN (:...ownExcluded)', { ownExcluded: excluded });
     return qb;
   }
 

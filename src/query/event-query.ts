@@ -37,6 +37,12 @@ export interface EventFilter {
    * for, so a read never finds the records of itself or of the reads paging through it.
    */
   reads?: 'exclude' | 'include' | 'only';
+  /**
+   * The events that record administration (`audit.project.*`, `audit.token.*`, `audit.integrity.seal`,
+   * `audit.directory.sync`, `audit.provisioning.*`): left out unless asked for, so an application's
+   * own log (and the Retraced client's view of it) holds only its events.
+   */
+  admin?: 'exclude' | 'include' | 'only';
 }
 
 /** The query object every read path (REST, export, GraphQL) translates into. */

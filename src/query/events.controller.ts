@@ -1,8 +1,9 @@
-import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateBody } from '../infrastructure/http/validate-body';
-import { AuthenticatedRequest, RequireScope, TokenGuard } from '../tenancy/token.guard';
+import { AuthenticatedRequest, projectOf } from '../tenancy/authorization/auth.guard';
+import { Authorize, projectQuery } from '../tenancy/authorization/authorize.decorator';
 import { EventFiltersDto, ExportEventsQueryDto, ListEventsQueryDto } from './dto/list-events.query';
 import { EventExportService } from './export/event-export.service';
 import { EventPage, QueryService } from './query.service';
@@ -14,15 +15,14 @@ type Request = AuthenticatedRequest & FastifyRequest;
 const ACTOR_RESOLUTION_HEADER = 'x-actor-resolution';
 
 /** The filters as the reader gave them, for the read's own audit event. */
-function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: number; format?: string }): Record<string, string | undefined> {
-  const { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, cursor, limit, format } = dto;
-  return { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, cursor, limit: limit?.toString(), format };
+function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: string; format?: string }): Record<string, string | undefined> {
+  const { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, admin, cursor, limit, format } = dto;
+  return { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, admin, cursor, limit, format };
 }
 
 @ApiTags('query')
 @ApiBearerAuth()
 @Controller('audit/v1')
-@UseGuards(TokenGuard)
 export class EventsController {
   constructor(
     private readonly queries: QueryService,
@@ -31,7 +31,7 @@ export class EventsController {
   ) {}
 
   @Get('events')
-  @RequireScope('read')
+  @Authorize('events.read', projectQuery())
   @ApiOperation({ summary: 'Events newest first, filtered (actor by any alias, member_of with nesting, action prefix, time range, free text), keyset-paged' })
   @ApiOkResponse({
     description:
@@ -39,11 +39,11 @@ export class EventsController {
   })
   async list(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<EventPage> {
     const dto = validateBody(ListEventsQueryDto, { ...raw });
-    const { query, actor } = await this.queries.toQuery(dto, request.principal!);
+    const { query, actor } = await this.queries.toQuery(dto, projectOf(request));
     if (actor) reply.header(ACTOR_RESOLUTION_HEADER, actor.status);
     const page = await this.queries.page(query, actor);
     await this.readAudit.record({
-      principal: request.principal!,
+      caller: request.caller!,
       projectId: query.projectId,
       kind: 'view',
       filters: givenFilters(dto),
@@ -56,25 +56,25 @@ export class EventsController {
   }
 
   @Get('events/export')
-  @RequireScope('read')
+  @Authorize('events.read', projectQuery())
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiOperation({ summary: 'Every matching event, newest first, streamed as NDJSON or CSV (format=ndjson|csv), the same filters as the listing' })
   async export(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res() reply: FastifyReply): Promise<void> {
     const dto = validateBody(ExportEventsQueryDto, { ...raw });
     const format = dto.format ?? 'ndjson';
-    const projectId = this.queries.projectFor(dto, request.principal!);
+    const projectId = projectOf(request);
     const { filter, actor } = await this.queries.interpret(dto);
     // A streamed file has no envelope: how `actor` resolved travels in a header.
     if (actor) reply.header(ACTOR_RESOLUTION_HEADER, actor.status);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const stream = this.exports.stream({ projectId, filter }, format, (progress) =>
       this.readAudit.record({
-        principal: request.principal!,
+        caller: request.caller!,
         projectId,
         kind: 'export',
         filters: givenFilters(dto),
         rows: progress.rows,
-        complete: progress.complete,
+        outcome: progress.outcome,
         actorResolution: actor?.status,
         requestId: String(request.id),
         clientIp: request.ip,
@@ -83,7 +83,7 @@ export class EventsController {
     // On record before the first row leaves (the end record adds the row count and completion).
     try {
       await this.readAudit.record({
-        principal: request.principal!,
+        caller: request.caller!,
         projectId,
         kind: 'export.start',
         filters: givenFilters(dto),

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
-import { IngestionModule } from '../ingestion/ingestion.module';
-import { TenancyModule } from '../tenancy/tenancy.module';
+import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { AuditEventReader } from './audit-event.reader';
 import { EventsController } from './events.controller';
 import { EventExportService } from './export/event-export.service';
@@ -22,7 +21,7 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
 
 /** Reading events back: the REST listing, exports and the Retraced search, on one query object and one reader. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity]), TenancyModule, IngestionModule],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity]), AuditTrailModule],
   controllers: [EventsController, RetracedGraphqlController],
   providers: [
     {

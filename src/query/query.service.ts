@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
 import { InvalidInputException } from '../infrastructure/http/api-error';
-import { readableProject } from '../tenancy/project-access';
-import type { Principal } from '../tenancy/principal';
 import { AuditEventReader } from './audit-event.reader';
 import { AuditEventView, toEventView } from './audit-event.view';
 import type { EventFiltersDto, ListEventsQueryDto } from './dto/list-events.query';
 import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, MAX_PAGE_SIZE } from './event-query';
 import type { SearchArgs, SearchConnection } from './graphql/retraced-search.schema';
+import { checkSearchText } from './search-dialect/event-search-dialect';
 import { parseRetracedSearch } from './search/retraced-search-query';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
@@ -48,21 +47,15 @@ export class QueryService {
     @Inject(IDENTITY_RESOLVER) private readonly identities: IdentityResolver,
   ) {}
 
-  /** The project a request reads: its own for a project token; any (default `default`) for an admin. */
-  projectFor(dto: EventFiltersDto, principal: Principal): string {
-    return readableProject(principal, dto.project);
-  }
-
-  /** The request's filters as a query, scoped to what the principal may see. */
-  async toQuery(dto: ListEventsQueryDto, principal: Principal): Promise<{ query: EventQuery; actor?: ActorMatch }> {
-    const projectId = this.projectFor(dto, principal);
+  /** The request's filters as a query of the project the authorization policy admitted. */
+  async toQuery(dto: ListEventsQueryDto, projectId: string): Promise<{ query: EventQuery; actor?: ActorMatch }> {
     const { filter, actor } = await this.interpret(dto);
     const query: EventQuery = {
       projectId,
       filter,
       order: 'desc',
       beforeSeq: dto.cursor === undefined ? undefined : decodeCursor(dto.cursor),
-      limit: dto.limit ?? DEFAULT_PAGE_SIZE,
+      limit: dto.limit === undefined ? DEFAULT_PAGE_SIZE : Number(dto.limit),
     };
     return { query, actor };
   }
@@ -112,8 +105,14 @@ export class QueryService {
       }
       filter.created = { from, to };
     }
-    if (dto.q !== undefined) filter.text = [dto.q];
-    filter.reads = dto.reads ?? (dto.action?.startsWith('audit.log.') ? 'include' : 'exclude');
+    if (dto.q !== undefined) {
+      checkSearchText([dto.q], 'q');
+      filter.text = [dto.q];
+    }
+    // Asking for the service's own actions (audit.*) asks for its records.
+    const own = dto.action?.startsWith('audit.') ? 'include' : 'exclude';
+    filter.reads = dto.reads ?? own;
+    filter.admin = dto.admin ?? own;
     return { filter, actor };
   }
 

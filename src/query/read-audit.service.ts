@@ -1,14 +1,15 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CLOCK, Clock } from '../infrastructure/clock/clock';
-import { newEventId } from '../ingestion/event-id';
-import { IngestionService } from '../ingestion/ingestion.service';
-import type { Principal } from '../tenancy/principal';
+import { Injectable } from '@nestjs/common';
+import { AuditTrailService } from '../audit-trail/audit-trail.service';
+import type { Caller } from '../tenancy/principal';
 
 /** `export.start` is written before an export streams, so even one cut short by a crash is on record. */
 export type ReadKind = 'view' | 'search' | 'export.start' | 'export';
 
+/** How an export ended: every row sent, the client went away, or the service failed mid-way. */
+export type ExportOutcome = 'completed' | 'aborted' | 'failed';
+
 export interface ReadRecord {
-  principal: Principal;
+  caller: Caller;
   projectId: string;
   kind: ReadKind;
   /** The filters as the reader gave them. */
@@ -17,8 +18,8 @@ export interface ReadRecord {
   rows?: number;
   requestId: string;
   clientIp: string;
-  /** Exports: false when the client went away before the end. */
-  complete?: boolean;
+  /** Exports: how it ended. */
+  outcome?: ExportOutcome;
   /** How an `actor` filter resolved (`resolved`, `unknown`, `pending`): whether the reader got every alias. */
   actorResolution?: string;
 }
@@ -31,42 +32,27 @@ export interface ReadRecord {
  */
 @Injectable()
 export class ReadAuditService {
-  private readonly logger = new Logger(ReadAuditService.name);
-
-  constructor(
-    private readonly ingestion: IngestionService,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  constructor(private readonly trail: AuditTrailService) {}
 
   async record(read: ReadRecord): Promise<void> {
-    const now = this.clock.now();
     const fields: Record<string, string> = read.rows === undefined ? {} : { rows: String(read.rows) };
     for (const [key, value] of Object.entries(read.filters)) if (value !== undefined && value !== '') fields[`filter.${key}`] = value;
-    if (read.complete !== undefined) fields.complete = String(read.complete);
-    if (read.actorResolution !== undefined) fields.actor_resolution = read.actorResolution;
-    try {
-      await this.ingestion.ingest(
-        [
-          {
-            id: newEventId(now),
-            projectId: read.projectId,
-            sourceApi: 'read-audit',
-            action: `audit.log.${read.kind}`,
-            crud: 'r',
-            description: read.rows === undefined ? `${read.kind} of the audit log` : `${read.kind} of the audit log: ${read.rows} event(s)`,
-            actor: { id: `token:${read.principal.tokenId}`, name: `${read.principal.scope} token` },
-            sourceIp: read.clientIp,
-            isFailure: false,
-            isAnonymous: false,
-            fields,
-            identity: { status: 'unknown' },
-          },
-        ],
-        { requestId: read.requestId, clientIp: read.clientIp, receivedAt: now },
-      );
-    } catch (error) {
-      this.logger.error({ msg: 'could not record a read of the audit log', request_id: read.requestId, error: (error as Error).message });
-      throw error;
+    if (read.outcome !== undefined) {
+      fields.outcome = read.outcome;
+      fields.complete = String(read.outcome === 'completed');
     }
+    if (read.actorResolution !== undefined) fields.actor_resolution = read.actorResolution;
+    await this.trail.record({
+      caller: read.caller,
+      projectId: read.projectId,
+      sourceApi: 'read-audit',
+      action: `audit.log.${read.kind}`,
+      crud: 'r',
+      description: read.rows === undefined ? `${read.kind} of the audit log` : `${read.kind} of the audit log: ${read.rows} event(s)`,
+      fields,
+      isFailure: read.outcome === 'failed',
+      requestId: read.requestId,
+      clientIp: read.clientIp,
+    });
   }
 }

@@ -18,6 +18,15 @@ export class ProjectService {
     return this.projects.save(project);
   }
 
+  /** Takes back a project just created (its creation could not be recorded); it holds nothing yet. */
+  async remove(id: string): Promise<void> {
+    await this.projects.delete({ id });
+  }
+
+  list(): Promise<ProjectEntity[]> {
+    return this.projects.find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   async get(id: string): Promise<ProjectEntity> {
     const project = await this.projects.findOne({ where: { id } });
     if (!project) throw new NotFoundException(`project ${id} does not exist`);

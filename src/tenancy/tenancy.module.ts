@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminController } from './admin.controller';
 import { ApiTokenEntity } from './api-token.entity';
+import { AuthGuard } from './authorization/auth.guard';
 import { ProjectService } from './project.service';
 import { ProjectEntity } from './project.entity';
-import { TokenGuard } from './token.guard';
 import { TokenService } from './token.service';
 
-/** Projects and the API tokens that grant access to them. */
+/** Projects, the API tokens that grant access to them, and the one authorization gate (AuthGuard). */
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectEntity, ApiTokenEntity])],
-  controllers: [AdminController],
-  providers: [TokenService, TokenGuard, ProjectService],
-  exports: [TokenService, TokenGuard, ProjectService],
+  providers: [TokenService, ProjectService, AuthGuard],
+  exports: [TokenService, ProjectService, AuthGuard],
 })
 export class TenancyModule {}

@@ -1,7 +1,11 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuditTrailService } from '../../audit-trail/audit-trail.service';
 import { UnavailableException } from '../../infrastructure/http/api-error';
-import { RequireScope, TokenGuard } from '../../tenancy/token.guard';
+import { AuthenticatedRequest, principalOf } from '../../tenancy/authorization/auth.guard';
+import { Authorize } from '../../tenancy/authorization/authorize.decorator';
+import { DEFAULT_PROJECT_ID } from '../../tenancy/project.entity';
 import { LdapDirectory } from '../ldap/ldap-directory';
 import { LDAP_DIRECTORY } from '../ldap/ldap-directory.provider';
 import { DirectoryMirror } from '../mirror/directory-mirror.service';
@@ -10,23 +14,29 @@ import { IDENTITY_RESOLVER, IdentityResolver } from '../resolution/identity-reso
 import { DirectorySyncService, LDAP_SOURCE, NoDirectoryConfiguredError, SyncMode, SyncResult } from '../sync/directory-sync.service';
 import { personView } from './person.view';
 
-/** Who is who: the directory sources, one person by any of their names, and a sync on demand. */
+type Request = AuthenticatedRequest & FastifyRequest;
+
+/**
+ * Who is who: the directory sources, one person by any of their names, and a sync on demand.
+ * Identity data belongs to the instance: the instance admin or a `directory` instance token; every
+ * read and sync is an audit event in `default`.
+ */
 @ApiTags('identity')
 @ApiBearerAuth()
 @Controller('identity/v1')
-@UseGuards(TokenGuard)
 export class IdentityController {
   constructor(
     @Inject(IDENTITY_RESOLVER) private readonly resolver: IdentityResolver,
     @Inject(LDAP_DIRECTORY) private readonly directory: LdapDirectory | null,
     private readonly mirror: DirectoryMirror,
     private readonly sync: DirectorySyncService,
+    private readonly trail: AuditTrailService,
   ) {}
 
   @Get('sources')
-  @RequireScope('read')
+  @Authorize('directory.read')
   @ApiOperation({ summary: 'The identity sources: the LDAP directory (when configured) and the provisioned mirror' })
-  sources() {
+  async sources(@Req() request: Request) {
     const sources: Record<string, unknown>[] = [];
     if (this.directory) {
       sources.push({
@@ -43,43 +53,80 @@ export class IdentityController {
       });
     }
     sources.push({ name: PROVISIONING_SOURCE, type: 'provisioning', ...this.mirror.count(PROVISIONING_SOURCE) });
+    await this.recordRead(request, 'sources', 'the identity sources');
     return { sources };
   }
 
   @Get('user/:identifier')
-  @RequireScope('read')
+  @Authorize('directory.read')
   @ApiOperation({ summary: 'The directory entry for any identifier: GUID, username, DOMAIN\\user, UPN, email or DN' })
-  async user(@Param('identifier') identifier: string) {
+  async user(@Param('identifier') identifier: string, @Req() request: Request) {
     const resolution = await this.resolver.resolve(identifier);
+    await this.recordRead(request, 'user', `directory entry of ${identifier}`, { identifier, status: resolution.status });
     if (resolution.status === 'resolved') return personView(resolution.person);
     if (resolution.status === 'pending') throw new UnavailableException(`the directory cannot tell now: ${resolution.reason}`, 5);
     throw new NotFoundException(`no directory person is known as "${identifier}"`);
   }
 
   @Get('user/:identifier/exists')
-  @RequireScope('read')
+  @Authorize('directory.read')
   @ApiOperation({ summary: 'true when any identifier names a directory person' })
-  async exists(@Param('identifier') identifier: string): Promise<boolean> {
+  async exists(@Param('identifier') identifier: string, @Req() request: Request): Promise<boolean> {
     const resolution = await this.resolver.resolve(identifier);
+    await this.recordRead(request, 'user.exists', `whether ${identifier} is a directory person`, { identifier, status: resolution.status });
     if (resolution.status === 'pending') throw new UnavailableException(`the directory cannot tell now: ${resolution.reason}`, 5);
     return resolution.status === 'resolved';
   }
 
   @Post('sync')
   @HttpCode(200)
-  @RequireScope('admin')
+  @Authorize('instance.administer')
   @ApiOperation({ summary: 'Run a directory sync now (body {"mode":"full"|"incremental"}, default full) and answer its counts' })
-  async runSync(@Body() body: unknown) {
+  async runSync(@Body() body: unknown, @Req() request: Request) {
     const mode = (body && typeof body === 'object' ? (body as { mode?: unknown }).mode : undefined) ?? 'full';
     if (mode !== 'full' && mode !== 'incremental') {
       throw new BadRequestException('mode: must be full or incremental');
     }
+    let result: SyncResult;
     try {
-      return syncView(await this.sync.sync(mode as SyncMode));
+      result = await this.sync.sync(mode as SyncMode);
     } catch (error) {
       if (error instanceof NoDirectoryConfiguredError) throw new BadRequestException(error.message);
+      await this.recordSync(request, mode, { error: (error as Error).message }, true);
       throw new UnavailableException(`directory sync failed: ${(error as Error).message}`, 10, { cause: error });
     }
+    const view = syncView(result);
+    await this.recordSync(request, mode, Object.fromEntries(Object.entries(view).map(([key, value]) => [key, String(value)])), false);
+    return view;
+  }
+
+  private recordSync(request: Request, mode: string, fields: Record<string, string>, failed: boolean) {
+    return this.trail.record({
+      caller: principalOf(request),
+      projectId: DEFAULT_PROJECT_ID,
+      action: 'audit.directory.sync',
+      crud: 'u',
+      description: failed ? `directory sync (${mode}) failed` : `directory sync (${mode})`,
+      fields: { requested_mode: mode, ...fields },
+      isFailure: failed,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
+  }
+
+  /** Directory reads are recorded like reads of the log (`audit.directory.*`, left out of listings unless asked for). */
+  private recordRead(request: Request, what: string, description: string, fields?: Record<string, string>) {
+    return this.trail.record({
+      caller: principalOf(request),
+      projectId: DEFAULT_PROJECT_ID,
+      sourceApi: 'read-audit',
+      action: `audit.directory.${what}`,
+      crud: 'r',
+      description: `read of ${description}`,
+      fields,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** A user record pushed by a provisioner (the Replicated Provisioning API payload, plus dn/upn/groups). */
 export class ProvisioningUserDto {
@@ -21,7 +21,9 @@ export class ProvisioningUserDto {
   @ApiPropertyOptional({ description: 'Extension: the userPrincipalName' }) @IsOptional() @MaxLength(1024) @IsString() upn?: string;
   @ApiPropertyOptional({ description: 'Extension: group names or DNs, nested membership already resolved', type: [String] })
   @IsOptional()
+  @MaxLength(4096, { each: true })
   @IsString({ each: true })
+  @ArrayMaxSize(10_000)
   @IsArray()
   groups?: string[];
 }

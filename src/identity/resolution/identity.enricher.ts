@@ -32,8 +32,8 @@ export class IdentityEnricher implements EventEnricher {
 
   enrich(event: AuditEventDraft): void | Promise<void> {
     const id = event.actor?.id;
-    // Reads of the log are recorded with the API token as actor: not a directory person.
-    if (!id || !this.enabled || event.sourceApi === 'read-audit') {
+    // The service's own records (reads, administration) name an API token as actor: not a directory person.
+    if (!id || !this.enabled || event.sourceApi === 'read-audit' || event.sourceApi === 'admin-audit') {
       event.identity = { status: 'unknown' };
       return;
     }

@@ -20,6 +20,8 @@ import { GroupSidSqlite1764500000000 } from './migrations/sqlite/1764500000000-g
 import { AuditSealsPostgres1764600000000 } from './migrations/postgres/1764600000000-audit-seals';
 import { AuditSealsSqlite1764600000000 } from './migrations/sqlite/1764600000000-audit-seals';
 import { AuditSealEntity } from '../../integrity/audit-seal.entity';
+import { TokenScopesPostgres1764700000000 } from './migrations/postgres/1764700000000-token-scopes';
+import { TokenScopesSqlite1764700000000 } from './migrations/sqlite/1764700000000-token-scopes';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
@@ -33,6 +35,7 @@ export const MIGRATIONS = {
     EventSearchSqlite1764300000000,
     GroupSidSqlite1764500000000,
     AuditSealsSqlite1764600000000,
+    TokenScopesSqlite1764700000000,
   ],
   postgres: [
     InitialSchemaPostgres1764000000000,
@@ -42,6 +45,7 @@ export const MIGRATIONS = {
     SearchWordsPostgres1764400000000,
     GroupSidPostgres1764500000000,
     AuditSealsPostgres1764600000000,
+    TokenScopesPostgres1764700000000,
   ],
 } as const;
 

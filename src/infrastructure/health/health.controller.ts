@@ -2,12 +2,14 @@ import { Controller, Get, HttpStatus, OnModuleInit, Res } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../http/public-route';
 import { ReadinessCheck, ReadinessIndicator } from './readiness-check';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 @ApiTags('operations')
 @Controller('health')
+@Public()
 export class HealthController implements OnModuleInit {
   private checks: ReadinessCheck[] = [];
 

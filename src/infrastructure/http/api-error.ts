@@ -26,13 +26,28 @@ export class InvalidInputException extends HttpException {
   }
 }
 
-/** A 503 that tells the client when to retry. */
-export class UnavailableException extends HttpException {
+/** An error the client should retry after a while; answered with `Retry-After`. */
+export abstract class RetryLaterException extends HttpException {
   constructor(
     message: string,
-    readonly retryAfterSeconds = 1,
+    status: HttpStatus,
+    readonly retryAfterSeconds: number,
     options?: { cause?: unknown },
   ) {
-    super(message, HttpStatus.SERVICE_UNAVAILABLE, options);
+    super(message, status, options);
+  }
+}
+
+/** A 503 that tells the client when to retry. */
+export class UnavailableException extends RetryLaterException {
+  constructor(message: string, retryAfterSeconds = 1, options?: { cause?: unknown }) {
+    super(message, HttpStatus.SERVICE_UNAVAILABLE, retryAfterSeconds, options);
+  }
+}
+
+/** A 429: this caller (or this project) has asked for too much at once. */
+export class TooManyRequestsException extends RetryLaterException {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS, retryAfterSeconds);
   }
 }

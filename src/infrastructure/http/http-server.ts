@@ -3,9 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { Server, ServerOptions } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
+import { HttpStatus } from '@nestjs/common';
 import { InvalidInputException } from './api-error';
+import { inspectRequestValue } from './json-inspection';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,9 +16,14 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 }
 
 /** Fastify settings that follow from the configuration. */
-export function fastifyOptions(config: AppConfig): FastifyServerOptions {
+export function fastifyOptions(config: AppConfig): FastifyServerOptions & { http: ServerOptions } {
   return {
     bodyLimit: config.bodyLimitBytes,
+    // A request (headers and body) that has not arrived in time is answered 408 and its connection
+    // closed. Node checks this every connectionsCheckingInterval; its headersTimeout must not be
+    // larger or it silently takes the place of requestTimeout. Responses (exports) are not limited.
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs) },
     // A hop count trusts that many proxies nearest the server, as Express's `trust proxy` does.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // A caller's X-Request-Id is kept when it is sane, so its logs and ours line up.
@@ -58,13 +65,27 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   // Fastify's JSON parser (with prototype-poisoning protection), but its errors name the field.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
+  // JSON only: a text/plain (or any other) body gets 415 naming content-type.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(new InvalidInputException([{ field: 'content-type', rule: 'isUtf8', message: `content-type charset must be utf-8, got ${charset}` }], HttpStatus.UNSUPPORTED_MEDIA_TYPE), undefined);
+    }
     parseJson(request, body as string, (error: Error | null, value?: unknown) => {
-      if (!error) return done(null, value);
+      if (!error) {
+        const problem = inspectRequestValue(value);
+        return problem ? done(new InvalidInputException([problem]), undefined) : done(null, value);
+      }
       const empty = (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
       const message = empty ? 'body must not be empty' : `body is not valid JSON (${error.message})`;
       done(new InvalidInputException([{ field: 'body', rule: empty ? 'isNotEmpty' : 'isJson', message }]), undefined);
     });
+  });
+  // Query strings and path parameters obey the same rules as bodies (no NUL, no lone surrogate).
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const problem = inspectRequestValue(request.query, 'query', 4) ?? inspectRequestValue(request.params, 'path', 2);
+    done(problem ? new InvalidInputException([problem]) : undefined);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -88,4 +109,10 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
       .build(),
   );
   SwaggerModule.setup('docs', app as unknown as INestApplication, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** The charset parameter of a Content-Type header, lower-cased and unquoted; undefined when absent. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = contentType ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType) : null;
+  return match ? match[1].toLowerCase() : undefined;
 }

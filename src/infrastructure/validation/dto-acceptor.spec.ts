@@ -5,7 +5,7 @@ import { ProvisioningUserDto } from '../../identity/api/provisioning-user.dto';
 import { AuditApiEventDto } from '../../ingestion/dto/audit-api-event.dto';
 import { PublisherEventDto } from '../../publisher/dto/publisher-event.dto';
 import { ExportEventsQueryDto, ListEventsQueryDto } from '../../query/dto/list-events.query';
-import { CreateProjectDto, CreateTokenDto } from '../../tenancy/dto/admin.dto';
+import { CreateProjectDto, CreateTokenDto } from '../../administration/admin.dto';
 import { fieldErrors } from '../http/validate-body';
 import { dtoAcceptor } from './dto-acceptor';
 
@@ -112,8 +112,6 @@ describe('dtoAcceptor: the compiled accept path agrees with class-validator', ()
   });
 
   it('compiles no accept path for DTOs whose values class-transformer converts', () => {
-    expect(dtoAcceptor(ListEventsQueryDto as never)).toBeUndefined(); // limit: @Type(() => Number)
-
     class Transformed {
       @IsString() @Transform(({ value }) => String(value).trim()) name: string;
     }

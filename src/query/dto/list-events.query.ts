@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDecimalInteger } from '../../infrastructure/validation/is-decimal-integer';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../event-query';
 
@@ -74,6 +74,14 @@ export class EventFiltersDto {
   @IsIn(['exclude', 'include', 'only'], { message: 'reads must be exclude, include or only' })
   reads?: 'exclude' | 'include' | 'only';
 
+  @ApiPropertyOptional({
+    enum: ['exclude', 'include', 'only'],
+    description: 'The events recording administration (audit.project.*, audit.token.*, audit.integrity.seal, audit.directory.*, audit.provisioning.*): excluded by default (included when action asks for audit.*)',
+  })
+  @IsOptional()
+  @IsIn(['exclude', 'include', 'only'], { message: 'admin must be exclude, include or only' })
+  admin?: 'exclude' | 'include' | 'only';
+
   @ApiPropertyOptional({ description: 'Free text over description, action, actor, target, group and fields; every word must match; a trailing * searches by the start of a word (invoic*, at least 3 characters)' })
   @IsOptional()
   @Matches(/[\p{L}\p{N}]/u, { message: 'q must contain at least one letter or digit' })
@@ -83,13 +91,10 @@ export class EventFiltersDto {
 }
 
 export class ListEventsQueryDto extends EventFiltersDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  @IsInt()
-  limit?: number;
+  @IsDecimalInteger(1, MAX_PAGE_SIZE)
+  limit?: string;
 
   @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
   @IsOptional()

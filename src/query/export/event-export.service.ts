@@ -1,8 +1,11 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { TooManyRequestsException } from '../../infrastructure/http/api-error';
 import { AuditEventReader } from '../audit-event.reader';
 import { AuditEventView, toEventView } from '../audit-event.view';
 import type { EventQuery } from '../event-query';
+import type { ExportOutcome } from '../read-audit.service';
 import { EVENT_SEARCH_DIALECT, EventSearchDialect } from '../search-dialect/event-search-dialect';
 import { csvRow } from './csv';
 
@@ -10,6 +13,8 @@ export type ExportFormat = 'ndjson' | 'csv';
 
 /** Exports at once: each holds a database connection, and ingestion needs the rest of the pool. */
 const MAX_CONCURRENT_EXPORTS = 4;
+/** Seconds a refused export is told to wait. */
+const EXPORT_RETRY_AFTER_S = 5;
 
 /** Rows per database round trip. */
 const BATCH_SIZE = 250;
@@ -57,31 +62,43 @@ const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | n
 
 export interface ExportProgress {
   rows: number;
-  complete: boolean;
+  outcome: ExportOutcome;
 }
 
 /** Streams every event of a query as NDJSON or CSV, one database batch in memory at a time. */
 @Injectable()
 export class EventExportService {
+  private active = 0;
+  /** Exports running per project: one project's exports never take every slot. */
+  private readonly activeByProject = new Map<string, number>();
+
   constructor(
     private readonly reader: AuditEventReader,
     @Inject(EVENT_SEARCH_DIALECT) private readonly dialect: EventSearchDialect,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * A readable that pulls the next batch only when the client has taken the previous one
-   * (back-pressure); `onEnd` runs once, when the export finished or the client went away.
+   * (back-pressure); `onEnd` runs once, when the export finished, failed or the client went away.
    */
-  private active = 0;
-
   stream(query: Omit<EventQuery, 'limit' | 'order'>, format: ExportFormat, onEnd: (progress: ExportProgress) => Promise<void>): Readable {
+    const project = query.projectId;
+    const ofProject = this.activeByProject.get(project) ?? 0;
+    if (ofProject >= this.config.exportsPerProject) {
+      throw new TooManyRequestsException(`${ofProject} exports of project ${project} are running; try again when one has finished`, EXPORT_RETRY_AFTER_S);
+    }
     if (this.active >= MAX_CONCURRENT_EXPORTS) {
-      throw new HttpException(`${MAX_CONCURRENT_EXPORTS} exports are running; try again when one has finished`, HttpStatus.TOO_MANY_REQUESTS);
+      throw new TooManyRequestsException(`${MAX_CONCURRENT_EXPORTS} exports are running; try again when one has finished`, EXPORT_RETRY_AFTER_S);
     }
     this.active += 1;
+    this.activeByProject.set(project, ofProject + 1);
     const { reader, dialect } = this;
+    // Until the last row is out, an end means the client went away (the generator is returned).
+    const progress: ExportProgress = { rows: 0, outcome: 'aborted' };
+    let ended: Promise<void> | undefined;
+    const end = () => (ended ??= onEnd(progress).catch(() => undefined));
     async function* lines(): AsyncGenerator<string> {
-      const progress: ExportProgress = { rows: 0, complete: false };
       try {
         if (format === 'csv') yield csvRow(CSV_COLUMNS.map(([name]) => name));
         const batches = dialect.batches((beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }), BATCH_SIZE);
@@ -97,13 +114,24 @@ export class EventExportService {
             yield lines.join('');
           }
         }
-        progress.complete = true;
+        progress.outcome = 'completed';
+      } catch (error) {
+        progress.outcome = 'failed';
+        throw error;
       } finally {
-        await onEnd(progress).catch(() => undefined);
+        // The end record is committed before the last byte leaves.
+        await end();
       }
     }
     const readable = Readable.from(lines(), { objectMode: false, highWaterMark: 16 * 1024 });
-    readable.once('close', () => (this.active -= 1));
+    readable.once('close', () => {
+      // A client gone before the first row was read leaves the generator unstarted: its finally never runs.
+      void end();
+      this.active -= 1;
+      const left = (this.activeByProject.get(project) ?? 1) - 1;
+      if (left > 0) this.activeByProject.set(project, left);
+      else this.activeByProject.delete(project);
+    });
     return readable;
   }
 }

@@ -1,20 +1,27 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { graphql, GraphQLError } from 'graphql';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
 import { InvalidInputException } from '../../infrastructure/http/api-error';
-import { assertProjectAccess } from '../../tenancy/project-access';
-import { AuthenticatedRequest, RequireScope, TokenGuard } from '../../tenancy/token.guard';
+import { AuthenticatedRequest } from '../../tenancy/authorization/auth.guard';
+import { Authorize, projectParam } from '../../tenancy/authorization/authorize.decorator';
 import { QueryService } from '../query.service';
 import { ReadAuditService } from '../read-audit.service';
-import { SearchContext, retracedSearchSchema } from './retraced-search.schema';
+import { checkQueryText, costError, GRAPHQL_LIMITS, queryCost } from './graphql-cost';
+import { SearchArgs, SearchContext, retracedSearchSchema } from './retraced-search.schema';
 
-/** `POST …/graphql`: the search the Retraced client's `query()` sends, at the root and under /auditlog. */
+type Request = AuthenticatedRequest & FastifyRequest;
+
+/**
+ * `POST …/graphql`: the search the Retraced client's `query()` sends, at the root and under /auditlog.
+ * A request's cost is bounded before it runs (see GRAPHQL_LIMITS); its searches run one after
+ * another, so one request holds at most one page query and one count at a time; and the whole
+ * request is one read record.
+ */
 @ApiTags('retraced publisher')
 @ApiBearerAuth()
 @Controller(['publisher/v1/project/:projectId', 'auditlog/publisher/v1/project/:projectId'])
-@UseGuards(TokenGuard)
-@RequireScope('read')
+@Authorize('events.read', projectParam())
 export class RetracedGraphqlController {
   constructor(
     private readonly queries: QueryService,
@@ -24,39 +31,79 @@ export class RetracedGraphqlController {
   @Post('graphql')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retraced search: { search(query, first, after, last, before) { totalCount pageInfo edges { cursor node } } }' })
-  async execute(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
-    assertProjectAccess(request.principal!, projectId);
-    const { query, variables, operationName } = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
-    if (typeof query !== 'string') throw new InvalidInputException([{ field: 'query', rule: 'isString', message: 'query must be a GraphQL document string' }]);
+  async execute(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: Request, @Res() reply: FastifyReply): Promise<void> {
+    const { document, variables, operationName } = prepare(body);
+    const searches: { args: SearchArgs; rows: number }[] = [];
+    let previous: Promise<unknown> = Promise.resolve();
     const context: SearchContext = {
-      search: async (args) => {
-        const connection = await this.queries.search(projectId, args);
-        const raw = request as unknown as { id: string; ip: string };
-        await this.readAudit.record({
-          principal: request.principal!,
-          projectId,
-          kind: 'search',
-          filters: { query: args.query ?? '', first: args.first?.toString(), last: args.last?.toString(), after: args.after ?? undefined, before: args.before ?? undefined },
-          rows: connection.edges.length,
-          requestId: String(raw.id),
-          clientIp: raw.ip,
+      search: (args) => {
+        const run = previous.then(async () => {
+          const connection = await this.queries.search(projectId, args);
+          searches.push({ args, rows: connection.edges.length });
+          return connection;
         });
-        return connection;
+        previous = run.catch(() => undefined);
+        return run;
       },
     };
-    const result = await graphql({
-      schema: retracedSearchSchema,
-      source: query,
-      variableValues: variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : undefined,
-      operationName: typeof operationName === 'string' ? operationName : undefined,
-      contextValue: context,
-    });
+    const result = await execute({ schema: retracedSearchSchema, document, variableValues: variables, operationName, contextValue: context });
     // A failure of the service itself (storage down, a bug) is not the client's: the error filter
     // answers it with 503/500 and logs it, instead of a 400 carrying the raw message.
     const internal = result.errors?.map((e) => e.originalError).find((e) => e && !(e instanceof InvalidInputException) && !(e instanceof GraphQLError));
     if (internal) throw internal;
-    // A query that cannot run (syntax, unknown fields, bad search string) is the client's error.
+    if (searches.length > 0) {
+      const filters: Record<string, string | undefined> = {};
+      searches.forEach(({ args }, i) => {
+        const suffix = searches.length === 1 ? '' : `.${i + 1}`;
+        Object.assign(filters, {
+          [`query${suffix}`]: args.query ?? '',
+          [`first${suffix}`]: args.first?.toString(),
+          [`last${suffix}`]: args.last?.toString(),
+          [`after${suffix}`]: args.after ?? undefined,
+          [`before${suffix}`]: args.before ?? undefined,
+        });
+      });
+      await this.readAudit.record({
+        caller: request.caller!,
+        projectId,
+        kind: 'search',
+        filters,
+        rows: searches.reduce((sum, s) => sum + s.rows, 0),
+        requestId: String(request.id),
+        clientIp: request.ip,
+      });
+    }
+    // A query that cannot run (bad search string, bad arguments) is the client's error.
     const failed = result.errors?.length && (!result.data || Object.values(result.data).every((v) => v === null));
     reply.status(failed ? 400 : 200).send(result);
   }
+}
+
+/** The body as a parsed, valid document within every cost bound, or a 400 naming the field and the bound. */
+function prepare(body: unknown): { document: DocumentNode; variables?: Record<string, unknown>; operationName?: string } {
+  const { query, variables, operationName } = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
+  if (typeof query !== 'string') throw new InvalidInputException([{ field: 'query', rule: 'isString', message: 'query must be a GraphQL document string' }]);
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    throw new InvalidInputException([{ field: 'variables', rule: 'isObject', message: 'variables must be an object' }]);
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    throw new InvalidInputException([{ field: 'operationName', rule: 'isString', message: 'operationName must be a string' }]);
+  }
+  const textError = checkQueryText(query);
+  if (textError) throw new InvalidInputException([textError]);
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+  } catch (error) {
+    const message = (error as Error).message;
+    const rule = /token limit/i.test(message) ? 'maxTokens' : 'isGraphQL';
+    throw new InvalidInputException([{ field: 'query', rule, message: rule === 'maxTokens' ? `query must have at most ${GRAPHQL_LIMITS.maxTokens} tokens` : `query is not valid GraphQL: ${message}` }]);
+  }
+  const invalid = validate(retracedSearchSchema, document, specifiedRules);
+  if (invalid.length > 0) throw new InvalidInputException(invalid.slice(0, 20).map((e) => ({ field: 'query', rule: 'isValidQuery', message: e.message })));
+  const vars = (variables ?? undefined) as Record<string, unknown> | undefined;
+  const name = typeof operationName === 'string' ? operationName : undefined;
+  const tooCostly = costError(queryCost(document, name, vars));
+  if (tooCostly) throw new InvalidInputException([tooCostly]);
+  return { document, variables: vars, operationName: name };
 }

@@ -1,5 +1,6 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
+import { InvalidInputException } from '../../infrastructure/http/api-error';
 import { MAX_WORD_LENGTH, splitWords } from '../../ingestion/search-words';
 
 /**
@@ -35,15 +36,31 @@ export interface SearchTerm {
 
 /**
  * The terms of a free-text query: its words, split exactly as events are indexed (see
- * search-words.ts), a word too long to be indexed left out rather than matching nothing; the last
- * word of a whitespace-separated part that ends in `*` (`invoic*`, `jdoe@corp*`) is a prefix.
+ * search-words.ts); the last word of a whitespace-separated part that ends in `*` (`invoic*`,
+ * `jdoe@corp*`) is a prefix. Callers check the text first (checkSearchText).
  */
 export function searchTerms(text: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
   for (const part of text.split(/\s+/)) {
-    const words = splitWords(part).filter((word) => word.length <= MAX_WORD_LENGTH);
+    const words = splitWords(part);
     const prefixed = part.endsWith('*');
     words.forEach((word, i) => terms.push({ word, prefix: prefixed && i === words.length - 1 && word.length >= MIN_PREFIX_LENGTH }));
   }
   return terms.slice(0, MAX_SEARCH_WORDS);
+}
+
+/**
+ * Refuses free text that could not be searched as written: a word longer than the index keeps
+ * (it would have to be dropped, widening the match to every event) or more words than a query
+ * searches for (the rest would be dropped the same way). `texts` are every free-text part of one query.
+ */
+export function checkSearchText(texts: string[], field: string): void {
+  const words = texts.flatMap((text) => splitWords(text));
+  const long = words.find((word) => word.length > MAX_WORD_LENGTH);
+  if (long !== undefined) {
+    throw new InvalidInputException([{ field, rule: 'maxWordLength', message: `${field} has a word of ${long.length} characters; words are indexed up to ${MAX_WORD_LENGTH}` }]);
+  }
+  if (words.length > MAX_SEARCH_WORDS) {
+    throw new InvalidInputException([{ field, rule: 'maxWords', message: `${field} has ${words.length} words; at most ${MAX_SEARCH_WORDS} are searched for` }]);
+  }
 }

@@ -1,4 +1,5 @@
 import { InvalidInputException } from '../../infrastructure/http/api-error';
+import { checkSearchText } from '../search-dialect/event-search-dialect';
 import type { Crud } from '../../ingestion/audit-event';
 import type { EventFilter, TimeRange } from '../event-query';
 
@@ -75,6 +76,9 @@ export function parseRetracedSearch(query: string): EventFilter {
         throw refuse(`unknown search keyword "${keyword}:" (known: action, crud, received, created, actor.id, actor.name, description, external_id)`);
     }
   }
-  if (text.length > 0) filter.text = text;
+  if (text.length > 0) {
+    checkSearchText(text, 'query');
+    filter.text = text;
+  }
   return filter;
 }

@@ -1,0 +1,24 @@
+import { inspectRequestValue } from './json-inspection';
+
+describe('inspectRequestValue', () => {
+  it('accepts an ordinary event, non-ASCII and astral characters included', () => {
+    expect(inspectRequestValue({ action: 'a', actor: { id: 'zoë 🚀' }, fields: { k: 'v' } })).toBeUndefined();
+  });
+
+  it('names the field holding a NUL or a lone surrogate, however deep', () => {
+    expect(inspectRequestValue({ events: [{ action: 'a' }, { actor: { id: 'x\u0000y' } }] })).toMatchObject({ field: 'events[1].actor.id', rule: 'noNulCharacter' });
+    expect(inspectRequestValue({ description: 'broken \ud800 text' })).toMatchObject({ field: 'description', rule: 'isWellFormedUnicode' });
+    expect(inspectRequestValue({ fields: { 'k\udc00': 'v' } })).toMatchObject({ field: 'fields', rule: 'isWellFormedUnicode' });
+    expect(inspectRequestValue('\u0000', 'actor')).toMatchObject({ field: 'actor', rule: 'noNulCharacter' });
+  });
+
+  it('refuses nesting past the limit without recursion, even 100,000 deep', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(inspectRequestValue(deep)).toMatchObject({ field: expect.stringMatching(/^\[0\]/), rule: 'maxDepth' });
+    let ok: unknown = {};
+    for (let i = 0; i < 31; i++) ok = { a: ok };
+    expect(inspectRequestValue(ok)).toBeUndefined();
+    expect(inspectRequestValue({ a: ok })).toMatchObject({ rule: 'maxDepth' });
+  });
+});

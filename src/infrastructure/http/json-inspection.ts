@@ -1,0 +1,77 @@
+import type { FieldError } from './api-error';
+
+declare global {
+  interface String {
+    /** ES2024, in Node 20's V8; TypeScript's es2022 lib does not declare it. */
+    isWellFormed(): boolean;
+  }
+}
+
+/** Deepest nesting of objects and arrays a request body may have (an event is 3 deep, a bulk body 4). */
+export const MAX_JSON_DEPTH = 32;
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  parent: Frame | undefined;
+  key: string | number | undefined;
+}
+
+function pathOf(frame: Frame): string {
+  let path = '';
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) {
+    path = typeof f.key === 'number' ? `[${f.key}]${path}` : `${f.parent.parent ? '.' : ''}${f.key}${path}`;
+  }
+  return path;
+}
+
+/** Text no database stores faithfully: NUL (PostgreSQL refuses it) and lone surrogates (not Unicode; SQLite rewrites them). */
+function textProblem(text: string): 'hasNul' | 'isWellFormed' | undefined {
+  if (text.includes('\u0000')) return 'hasNul';
+  if (!text.isWellFormed()) return 'isWellFormed';
+  return undefined;
+}
+
+const MESSAGES = {
+  hasNul: (field: string) => `${field} must not contain the NUL character (\\u0000)`,
+  isWellFormed: (field: string) => `${field} must be well-formed Unicode (no lone surrogate such as \\ud800)`,
+};
+
+/**
+ * The first reason a parsed request value (a JSON body, a query string) cannot be taken as it is:
+ * nesting deeper than `maxDepth`, or a string or key holding NUL or a lone surrogate. Named by the
+ * field's path (`events[2].actor.id`). Iterative, so no input can exhaust the stack.
+ */
+export function inspectRequestValue(root: unknown, rootName = 'body', maxDepth = MAX_JSON_DEPTH): FieldError | undefined {
+  const stack: Frame[] = [{ value: root, depth: 0, parent: undefined, key: undefined }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const { value } = frame;
+    if (typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem) {
+        const field = pathOf(frame) || rootName;
+        return { field, rule: problem === 'hasNul' ? 'noNulCharacter' : 'isWellFormedUnicode', message: MESSAGES[problem](field) };
+      }
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (frame.depth >= maxDepth) {
+      const field = pathOf(frame) || rootName;
+      return { field, rule: 'maxDepth', message: `${rootName} must not nest objects and arrays more than ${maxDepth} deep` };
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: frame.depth + 1, parent: frame, key: i });
+    } else {
+      for (const key of Object.keys(value)) {
+        const problem = textProblem(key);
+        if (problem) {
+          const field = pathOf(frame) || rootName;
+          return { field, rule: problem === 'hasNul' ? 'noNulCharacter' : 'isWellFormedUnicode', message: `${field} has a key that ${MESSAGES[problem]('').trim()}` };
+        }
+        stack.push({ value: (value as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, key });
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,164 @@
+import { RequestMethod } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ACCESS_RULE } from '../src/infrastructure/http/public-route';
+import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
+import { TestApp, adminHeaders, postJson, startTestApp } from './support/test-app';
+
+const INTEGRATION = 'integration-token-0123456789abcdef';
+
+/** Every kind of caller the policy must tell apart. */
+const PRINCIPALS = ['none', 'wrong', 'revoked', 'integration', 'publishA', 'readA', 'adminA', 'publishB', 'readB', 'adminB', 'retracedA', 'provision', 'directory', 'instance'] as const;
+type PrincipalName = (typeof PRINCIPALS)[number];
+
+/** Who gets past the gate; everyone else: 401 without valid credentials, 403 with credentials that do not reach. */
+type Allowed = readonly PrincipalName[] | 'everyone';
+
+interface Row {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The route as registered (`:projectId` etc.), to check that the table covers every route. */
+  route: string;
+  /** The concrete URL called (project A is `{A}`). */
+  url: string;
+  body?: unknown;
+  allowed: Allowed;
+}
+
+const PUBLISHERS_A = ['publishA', 'adminA', 'retracedA', 'instance'] as const;
+const READERS_A = ['readA', 'adminA', 'retracedA', 'instance'] as const;
+const ADMINS_A = ['adminA', 'instance'] as const;
+
+/** The README's authorization table, as data: every route, and who may call it. */
+const TABLE: Row[] = [
+  { method: 'POST', route: '/audit/v1/event', url: '/audit/v1/event', body: {}, allowed: ['integration'] },
+  ...['/publisher/v1', '/auditlog/publisher/v1'].flatMap((prefix): Row[] => [
+    { method: 'POST', route: `${prefix}/project/:projectId/event`, url: `${prefix}/project/{A}/event`, body: {}, allowed: PUBLISHERS_A },
+    { method: 'POST', route: `${prefix}/project/:projectId/event/bulk`, url: `${prefix}/project/{A}/event/bulk`, body: {}, allowed: PUBLISHERS_A },
+    { method: 'POST', route: `${prefix}/project/:projectId/graphql`, url: `${prefix}/project/{A}/graphql`, body: {}, allowed: READERS_A },
+  ]),
+  { method: 'GET', route: '/audit/v1/events', url: '/audit/v1/events?project={A}&limit=1', allowed: READERS_A },
+  { method: 'GET', route: '/audit/v1/events/export', url: '/audit/v1/events/export?project={A}&format=bogus', allowed: READERS_A },
+  { method: 'GET', route: '/audit/v1/integrity', url: '/audit/v1/integrity?project={A}', allowed: READERS_A },
+  { method: 'POST', route: '/audit/v1/integrity/seal', url: '/audit/v1/integrity/seal?project={A}', allowed: ADMINS_A },
+  { method: 'POST', route: '/admin/v1/project', url: '/admin/v1/project', body: {}, allowed: ['instance'] },
+  { method: 'GET', route: '/admin/v1/project', url: '/admin/v1/project', allowed: ['instance'] },
+  { method: 'POST', route: '/admin/v1/project/:projectId/token', url: '/admin/v1/project/{A}/token', body: {}, allowed: ADMINS_A },
+  { method: 'GET', route: '/admin/v1/project/:projectId/token', url: '/admin/v1/project/{A}/token', allowed: ADMINS_A },
+  { method: 'DELETE', route: '/admin/v1/project/:projectId/token/:tokenId', url: '/admin/v1/project/{A}/token/no-such-token', allowed: ADMINS_A },
+  { method: 'POST', route: '/admin/v1/token', url: '/admin/v1/token', body: {}, allowed: ['instance'] },
+  { method: 'GET', route: '/admin/v1/token', url: '/admin/v1/token', allowed: ['instance'] },
+  { method: 'DELETE', route: '/admin/v1/token/:tokenId', url: '/admin/v1/token/no-such-token', allowed: ['instance'] },
+  { method: 'GET', route: '/identity/v1/sources', url: '/identity/v1/sources', allowed: ['directory', 'instance'] },
+  { method: 'GET', route: '/identity/v1/user/:identifier', url: '/identity/v1/user/jdoe', allowed: ['directory', 'instance'] },
+  { method: 'GET', route: '/identity/v1/user/:identifier/exists', url: '/identity/v1/user/jdoe/exists', allowed: ['directory', 'instance'] },
+  { method: 'POST', route: '/identity/v1/sync', url: '/identity/v1/sync', body: { mode: 'bogus' }, allowed: ['instance'] },
+  { method: 'GET', route: '/provisioning/v1/ping', url: '/provisioning/v1/ping', allowed: ['provision', 'instance'] },
+  { method: 'POST', route: '/provisioning/v1/user/create', url: '/provisioning/v1/user/create', body: {}, allowed: ['provision', 'instance'] },
+  { method: 'POST', route: '/provisioning/v1/user/modify', url: '/provisioning/v1/user/modify', body: {}, allowed: ['provision', 'instance'] },
+  { method: 'DELETE', route: '/provisioning/v1/user/:uuid', url: '/provisioning/v1/user/nobody', allowed: ['provision', 'instance'] },
+  { method: 'POST', route: '/provisioning/v1/reset', url: '/provisioning/v1/reset', body: {}, allowed: ['provision', 'instance'] },
+  { method: 'GET', route: '/health', url: '/health', allowed: 'everyone' },
+  { method: 'GET', route: '/health/ready', url: '/health/ready', allowed: 'everyone' },
+  { method: 'GET', route: '/metrics', url: '/metrics', allowed: 'everyone' },
+];
+
+/** The routes Nest registered, read from the controllers' own metadata. */
+function registeredRoutes(t: TestApp): { route: string; hasRule: boolean }[] {
+  const reflector = new Reflector();
+  const join = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+  const routes: { route: string; hasRule: boolean }[] = [];
+  for (const wrapper of t.app.get(DiscoveryService).getControllers()) {
+    const type = wrapper.metatype as { prototype: Record<string, unknown> } | undefined;
+    if (!type) continue;
+    const controllerPaths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, type) ?? '/');
+    for (const name of Object.getOwnPropertyNames(type.prototype)) {
+      const handler = type.prototype[name];
+      if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const hasRule = reflector.getAllAndOverride(ACCESS_RULE, [handler as () => void, type as never]) !== undefined;
+      for (const base of controllerPaths) {
+        for (const path of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler))) routes.push({ route: `${method} ${join(base, path)}`, hasRule });
+      }
+    }
+  }
+  return routes;
+}
+
+describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let A: string;
+  const headers: Partial<Record<PrincipalName, Record<string, string>>> = {};
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    t = await startTestApp(db.url, { env: { INTEGRATION_API_TOKEN: INTEGRATION, AUTH_FAILURES_PER_MINUTE: '0' } });
+    const admin = async (path: string, body: unknown) => {
+      const response = await postJson(`${t.baseUrl}${path}`, body, adminHeaders());
+      expect(response.status).toBe(201);
+      return (await response.json()) as { id: string; token: string };
+    };
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    A = (await admin('/admin/v1/project', { name: 'A' })).id;
+    const B = (await admin('/admin/v1/project', { name: 'B' })).id;
+    for (const [name, project, scope] of [
+      ['publishA', A, 'publish'], ['readA', A, 'read'], ['adminA', A, 'admin'], ['retracedA', A, 'publish read'],
+      ['publishB', B, 'publish'], ['readB', B, 'read'], ['adminB', B, 'admin'],
+    ] as const) {
+      headers[name] = bearer((await admin(`/admin/v1/project/${project}/token`, { name, scope })).token);
+    }
+    headers.provision = bearer((await admin('/admin/v1/token', { name: 'p', scope: 'provision' })).token);
+    headers.directory = bearer((await admin('/admin/v1/token', { name: 'd', scope: 'directory' })).token);
+    const revoked = await admin(`/admin/v1/project/${A}/token`, { name: 'gone', scope: 'admin' });
+    expect((await fetch(`${t.baseUrl}/admin/v1/project/${A}/token/${revoked.id}`, { method: 'DELETE', headers: adminHeaders() })).status).toBe(204);
+    headers.revoked = bearer(revoked.token);
+    headers.wrong = bearer('admin_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    headers.integration = bearer(INTEGRATION);
+    headers.none = {};
+    headers.instance = adminHeaders();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('has a rule on every route, and the table names every route', () => {
+    const routes = registeredRoutes(t);
+    expect(routes.filter((r) => !r.hasRule)).toEqual([]);
+    expect(routes.map((r) => r.route).sort()).toEqual(TABLE.map((row) => `${row.method} ${row.route}`).sort());
+  });
+
+  it.each(TABLE.map((row) => [`${row.method} ${row.route}`, row] as const))('%s: allowed callers pass, others get 401 or 403', async (_name, row) => {
+    const outcomes: Record<string, number> = {};
+    const expected: Record<string, number | 'pass'> = {};
+    for (const principal of PRINCIPALS) {
+      const response = await fetch(`${t.baseUrl}${row.url.replace('{A}', A)}`, {
+        method: row.method,
+        headers: { ...headers[principal], ...(row.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: row.body === undefined ? undefined : JSON.stringify(row.body),
+      });
+      await response.arrayBuffer();
+      const passes = row.allowed === 'everyone' || row.allowed.includes(principal);
+      const unauthenticated = principal === 'none' || principal === 'wrong' || principal === 'revoked';
+      expected[principal] = passes ? 'pass' : unauthenticated ? 401 : 403;
+      outcomes[principal] = response.status;
+    }
+    const seen = Object.fromEntries(Object.entries(outcomes).map(([p, status]) => [p, expected[p] === 'pass' && status !== 401 && status !== 403 && status < 500 ? 'pass' : status]));
+    expect(seen).toEqual(expected);
+  });
+
+  it("keeps a project admin token inside its own project: no new projects, no tokens elsewhere, no reads of another project", async () => {
+    const B = ((await (await fetch(`${t.baseUrl}/admin/v1/project`, { headers: adminHeaders() })).json()) as { projects: { id: string; name: string }[] }).projects.find((p) => p.name === 'B')!.id;
+    expect((await postJson(`${t.baseUrl}/admin/v1/project`, { name: 'rogue' }, headers.adminA)).status).toBe(403);
+    expect((await postJson(`${t.baseUrl}/admin/v1/project/${B}/token`, { name: 'x', scope: 'admin' }, headers.adminA)).status).toBe(403);
+    expect((await postJson(`${t.baseUrl}/admin/v1/project/default/token`, { name: 'x', scope: 'read' }, headers.adminA)).status).toBe(403);
+    expect((await fetch(`${t.baseUrl}/audit/v1/events?project=${B}`, { headers: headers.adminA })).status).toBe(403);
+    expect((await postJson(`${t.baseUrl}/audit/v1/integrity/seal?project=${B}`, {}, headers.adminA)).status).toBe(403);
+    expect((await postJson(`${t.baseUrl}/identity/v1/sync`, {}, headers.adminA)).status).toBe(403);
+    // Within its project it administers: a token it mints works there.
+    const minted = await postJson(`${t.baseUrl}/admin/v1/project/${A}/token`, { name: 'reader', scope: 'read' }, headers.adminA);
+    expect(minted.status).toBe(201);
+    const { token } = (await minted.json()) as { token: string };
+    expect((await fetch(`${t.baseUrl}/audit/v1/events?project=${A}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+});
