@@ -9,6 +9,7 @@ import type { SearchArgs, SearchConnection } from './graphql/retraced-search.sch
 import { checkSearchText } from './search-dialect/event-search-dialect';
 import { parseRetracedSearch } from './search/retraced-search-query';
 import { decodeCursor, encodeCursor } from './page-cursor';
+import { ReadGate } from './read-gate';
 
 /** How long a query waits for the directory to name the person behind `actor`. */
 const ACTOR_RESOLVE_BUDGET_MS = 2_000;
@@ -40,8 +41,18 @@ export interface InterpretedFilters {
   actor?: ActorMatch;
 }
 
+/**
+ * Reads at once per project and in all: the PostgreSQL pool has 10 connections and ingestion keeps
+ * at least 4; a project's reads past its share wait their turn behind nobody else's.
+ */
+const READS_PER_PROJECT = 3;
+const READS_IN_ALL = 6;
+const READS_WAITING = 64;
+
 @Injectable()
 export class QueryService {
+  private readonly gate = new ReadGate(READS_PER_PROJECT, READS_IN_ALL, READS_WAITING);
+
   constructor(
     private readonly reader: AuditEventReader,
     @Inject(IDENTITY_RESOLVER) private readonly identities: IdentityResolver,
@@ -134,14 +145,14 @@ export class QueryService {
       afterSeq: args.after ? decodeCursor(args.after, 'after') : undefined,
       limit: size + 1,
     };
-    const [rows, totalCount] = await Promise.all([this.reader.page(query), this.reader.count(projectId, filter)]);
+    const [rows, totalCount] = await this.gate.run(projectId, () => Promise.all([this.reader.page(query), this.reader.count(projectId, filter)]));
     const more = rows.length > size;
     const edges = rows.slice(0, size).map((row) => ({ cursor: encodeCursor(row.seq), node: toEventView(row) }));
     return { totalCount, pageInfo: { hasPreviousPage: order === 'desc' && more, hasNextPage: order === 'asc' && more }, edges };
   }
 
   async page(query: EventQuery, actor?: ActorMatch): Promise<EventPage> {
-    const rows = await this.reader.page(query);
+    const rows = await this.gate.run(query.projectId, () => this.reader.page(query));
     const last = rows[rows.length - 1];
     const page: EventPage = {
       events: rows.map(toEventView),
