@@ -89,7 +89,8 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
   });
 
   it('records every provisioning call as an audit event in default, naming the token', async () => {
-    const trail = (await readAllEvents(t.baseUrl)).filter((e) => e.action.startsWith('audit.provisioning.'));
+    const page = await (await fetch(`${t.baseUrl}/audit/v1/events?action=audit.provisioning.*&limit=1000`, { headers: adminHeaders() })).json();
+    const trail: any[] = page.events;
     expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['audit.provisioning.user.create', 'audit.provisioning.user.modify', 'audit.provisioning.user.delete', 'audit.provisioning.reset']));
     const deletion = trail.find((e) => e.action === 'audit.provisioning.user.delete' && e.target?.id === JANE);
     expect(deletion).toMatchObject({ crud: 'd', actor: { name: 'provision token' }, source_api: 'admin-audit' });

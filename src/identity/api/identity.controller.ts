@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../../audit-trail/audit-trail.service';
-import { UnavailableException } from '../../infrastructure/http/api-error';
+import { InvalidInputException, UnavailableException } from '../../infrastructure/http/api-error';
 import { AuthenticatedRequest, principalOf } from '../../tenancy/authorization/auth.guard';
 import { Authorize } from '../../tenancy/authorization/authorize.decorator';
 import { DEFAULT_PROJECT_ID } from '../../tenancy/project.entity';
@@ -85,7 +85,7 @@ export class IdentityController {
   async runSync(@Body() body: unknown, @Req() request: Request) {
     const mode = (body && typeof body === 'object' ? (body as { mode?: unknown }).mode : undefined) ?? 'full';
     if (mode !== 'full' && mode !== 'incremental') {
-      throw new BadRequestException('mode: must be full or incremental');
+      throw new InvalidInputException([{ field: 'mode', rule: 'isIn', message: 'mode must be full or incremental' }]);
     }
     let result: SyncResult;
     try {

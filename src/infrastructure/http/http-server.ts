@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { Server, ServerOptions } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 import { HttpStatus } from '@nestjs/common';
-import { InvalidInputException } from './api-error';
+import { FieldError, InvalidInputException } from './api-error';
 import { inspectRequestValue } from './json-inspection';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
@@ -67,12 +68,19 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   fastify.removeContentTypeParser('application/json');
   // JSON only: a text/plain (or any other) body gets 415 naming content-type.
   fastify.removeContentTypeParser('text/plain');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
     const charset = charsetOf(request.headers['content-type']);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       return done(new InvalidInputException([{ field: 'content-type', rule: 'isUtf8', message: `content-type charset must be utf-8, got ${charset}` }], HttpStatus.UNSUPPORTED_MEDIA_TYPE), undefined);
     }
-    parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+    // Bytes that are not UTF-8 are refused, not replaced by U+FFFD and stored.
+    let body: string;
+    try {
+      body = utf8.decode(raw as Buffer);
+    } catch {
+      return done(new InvalidInputException([{ field: 'body', rule: 'isUtf8', message: 'body is not valid UTF-8' }]), undefined);
+    }
+    parseJson(request, body, (error: Error | null, value?: unknown) => {
       if (!error) {
         const problem = inspectRequestValue(value);
         return problem ? done(new InvalidInputException([problem]), undefined) : done(null, value);
@@ -84,7 +92,7 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   });
   // Query strings and path parameters obey the same rules as bodies (no NUL, no lone surrogate).
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const problem = inspectRequestValue(request.query, 'query', 4) ?? inspectRequestValue(request.params, 'path', 2);
+    const problem = badQueryEncoding(request.url) ?? inspectRequestValue(request.query, 'query', 4) ?? inspectRequestValue(request.params, 'path', 2);
     done(problem ? new InvalidInputException([problem]) : undefined);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -115,4 +123,33 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
 function charsetOf(contentType: string | undefined): string | undefined {
   const match = contentType ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType) : null;
   return match ? match[1].toLowerCase() : undefined;
+}
+
+/**
+ * A query parameter whose percent-encoding is not UTF-8 (`%ED%A0%80`, `%C0%80`, `%FF`): the query
+ * parser would keep it as literal text and search for that, so it is refused, naming the parameter.
+ */
+function badQueryEncoding(url: string): FieldError | undefined {
+  const start = url.indexOf('?');
+  if (start < 0 || !url.includes('%', start)) return undefined;
+  for (const pair of url.slice(start + 1).split('&')) {
+    const [name, value = ''] = pair.split('=', 2);
+    for (const part of [name, value]) {
+      try {
+        decodeURIComponent(part.replace(/\+/g, ' '));
+      } catch {
+        const field = safeName(name);
+        return { field, rule: 'isUtf8', message: `${field} is not valid percent-encoded UTF-8` };
+      }
+    }
+  }
+  return undefined;
+}
+
+function safeName(name: string): string {
+  try {
+    return decodeURIComponent(name) || 'query';
+  } catch {
+    return 'query';
+  }
 }

@@ -22,3 +22,13 @@ describe('inspectRequestValue', () => {
     expect(inspectRequestValue({ a: ok })).toMatchObject({ rule: 'maxDepth' });
   });
 });
+
+describe('inspectRequestValue on keys', () => {
+  it('refuses keys that would reach object prototypes, and objects with too many keys', () => {
+    expect(inspectRequestValue({ action: 'a', fields: { constructor: '1' } })).toMatchObject({ field: 'fields', rule: 'reservedKey' });
+    expect(inspectRequestValue({ name: { prototype: 1 } })).toMatchObject({ field: 'name', rule: 'reservedKey' });
+    const wide = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`k${i}`, 'v']));
+    expect(inspectRequestValue({ fields: wide })).toMatchObject({ field: 'fields', rule: 'maxKeys' });
+    expect(inspectRequestValue({ fields: Object.fromEntries(Object.entries(wide).slice(1)) })).toBeUndefined();
+  });
+});

@@ -9,6 +9,13 @@ declare global {
 
 /** Deepest nesting of objects and arrays a request body may have (an event is 3 deep, a bulk body 4). */
 export const MAX_JSON_DEPTH = 32;
+/** Most keys one object may have: validating (and explaining) tens of thousands would hold the event loop for seconds. */
+export const MAX_OBJECT_KEYS = 1_000;
+/**
+ * Keys no body may use: `__proto__` is refused by the JSON parser already; `constructor` and
+ * `prototype` make class-transformer, which explains invalid bodies, throw.
+ */
+const RESERVED_KEYS = new Set(['constructor', 'prototype', '__proto__']);
 
 interface Frame {
   value: unknown;
@@ -63,7 +70,16 @@ export function inspectRequestValue(root: unknown, rootName = 'body', maxDepth =
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: frame.depth + 1, parent: frame, key: i });
     } else {
-      for (const key of Object.keys(value)) {
+      const keys = Object.keys(value);
+      if (keys.length > MAX_OBJECT_KEYS) {
+        const field = pathOf(frame) || rootName;
+        return { field, rule: 'maxKeys', message: `${field} must have at most ${MAX_OBJECT_KEYS} keys, got ${keys.length}` };
+      }
+      for (const key of keys) {
+        if (RESERVED_KEYS.has(key)) {
+          const field = pathOf(frame) || rootName;
+          return { field, rule: 'reservedKey', message: `${field} must not have a key named ${key}` };
+        }
         const problem = textProblem(key);
         if (problem) {
           const field = pathOf(frame) || rootName;

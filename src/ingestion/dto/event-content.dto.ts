@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDateTime } from '../../infrastructure/validation/is-date-time';
 import { IsStringMap } from '../../infrastructure/validation/is-string-map';
 import { GroupDto, TargetDto } from './event-parts.dto';
 
@@ -34,7 +35,7 @@ export class EventContentDto {
 
   @ApiPropertyOptional({ description: 'When it happened (ISO 8601); defaults to when it was received' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   created?: string;
 
   @ApiPropertyOptional()

@@ -96,7 +96,8 @@ export function queryCost(document: DocumentNode, operationName: string | undefi
           cost.searches += 1;
           const arg = (name: string) => argument(selection.arguments?.find((a) => a.name.value === name)?.value);
           const size = arg('first') ?? arg('last');
-          cost.rows += typeof size === 'number' && Number.isFinite(size) ? Math.max(0, size) : DEFAULT_PAGE_SIZE;
+          // A value GraphQL's Int cannot hold is refused by GraphQL itself (naming the variable).
+          cost.rows += typeof size === 'number' && Number.isInteger(size) && Math.abs(size) <= 2 ** 31 - 1 ? Math.max(0, size) : DEFAULT_PAGE_SIZE;
         }
         if (selection.selectionSet) walk(selection.selectionSet, depth + 1, false);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {

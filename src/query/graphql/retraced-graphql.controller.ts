@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
-import { InvalidInputException } from '../../infrastructure/http/api-error';
+import { FieldError, InvalidInputException } from '../../infrastructure/http/api-error';
+import { inspectRequestValue } from '../../infrastructure/http/json-inspection';
 import { AuthenticatedRequest } from '../../tenancy/authorization/auth.guard';
 import { Authorize, projectParam } from '../../tenancy/authorization/authorize.decorator';
 import { QueryService } from '../query.service';
@@ -37,6 +38,9 @@ export class RetracedGraphqlController {
     let previous: Promise<unknown> = Promise.resolve();
     const context: SearchContext = {
       search: (args) => {
+        // Escapes in the document (\u0000) reach the arguments only after parsing.
+        const problem = inspectRequestValue(args, 'search');
+        if (problem) return Promise.reject(new InvalidInputException([problem]));
         const run = previous.then(async () => {
           const connection = await this.queries.search(projectId, args);
           searches.push({ args, rows: connection.edges.length });
@@ -73,9 +77,11 @@ export class RetracedGraphqlController {
         clientIp: request.ip,
       });
     }
-    // A query that cannot run (bad search string, bad arguments) is the client's error.
+    // A query that cannot run (bad search string, bad arguments) is the client's error, answered in
+    // the service's one error shape; a query that partly ran answers GraphQL's own {data, errors}.
     const failed = result.errors?.length && (!result.data || Object.values(result.data).every((v) => v === null));
-    reply.status(failed ? 400 : 200).send(result);
+    if (failed) throw new InvalidInputException(result.errors!.slice(0, 20).flatMap(fieldErrorsOf));
+    reply.status(200).send(result);
   }
 }
 
@@ -106,4 +112,11 @@ function prepare(body: unknown): { document: DocumentNode; variables?: Record<st
   const tooCostly = costError(queryCost(document, name, vars));
   if (tooCostly) throw new InvalidInputException([tooCostly]);
   return { document, variables: vars, operationName: name };
+}
+
+/** A GraphQL error as the fields it names: the search's own refusals keep theirs; the rest concern the query. */
+function fieldErrorsOf(error: GraphQLError): FieldError[] {
+  if (error.originalError instanceof InvalidInputException) return error.originalError.fieldErrors;
+  const field = /^Variable "\$/.test(error.message) ? 'variables' : /operation name|Unknown operation/i.test(error.message) ? 'operationName' : 'query';
+  return [{ field, rule: 'isValidQuery', message: error.message }];
 }
