@@ -68,6 +68,7 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
     expect((await remove(JANE)).status).toBe(204);
     expect((await remove('no-such-user')).status).toBe(204);
     expect(await (await user('jsmith')).json()).toMatchObject({ guid: JANE, deleted: true });
+    expect(await (await fetch(`${t.baseUrl}/identity/v1/user/jsmith/exists`, { headers: adminHeaders() })).json()).toBe(false);
     expect(await event('prov.by.email')).toMatchObject({ actor: { guid: JANE } });
   });
 

@@ -75,7 +75,8 @@ export class IdentityController {
     const resolution = await this.resolver.resolve(identifier);
     await this.recordRead(request, 'user.exists', `whether ${identifier} is a directory person`, { identifier, status: resolution.status });
     if (resolution.status === 'pending') throw new UnavailableException(`the directory cannot tell now: ${resolution.reason}`, 5);
-    return resolution.status === 'resolved';
+    // A person deleted from the directory keeps their record and history, but does not exist.
+    return resolution.status === 'resolved' && !resolution.person.deleted;
   }
 
   @Post('sync')
