@@ -15,6 +15,7 @@ import { PublisherModule } from './publisher/publisher.module';
 import { QueryModule } from './query/query.module';
 import { AuthGuard } from './tenancy/authorization/auth.guard';
 import { TenancyModule } from './tenancy/tenancy.module';
+import { ViewerModule } from './viewer/viewer.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         PublisherModule,
         QueryModule,
         IntegrityModule,
+        ViewerModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

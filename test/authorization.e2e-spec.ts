@@ -8,14 +8,17 @@ import { TestApp, adminHeaders, postJson, startTestApp } from './support/test-ap
 const INTEGRATION = 'integration-token-0123456789abcdef';
 
 /** Every kind of caller the policy must tell apart. */
-const PRINCIPALS = ['none', 'wrong', 'revoked', 'integration', 'publishA', 'readA', 'adminA', 'publishB', 'readB', 'adminB', 'retracedA', 'provision', 'directory', 'instance'] as const;
+const PRINCIPALS = [
+  'none', 'wrong', 'revoked', 'forgedViewer', 'integration', 'publishA', 'readA', 'adminA', 'publishB', 'readB', 'adminB', 'retracedA',
+  'viewerA', 'viewerAdminA', 'viewerB', 'enterpriseA', 'provision', 'directory', 'instance',
+] as const;
 type PrincipalName = (typeof PRINCIPALS)[number];
 
 /** Who gets past the gate; everyone else: 401 without valid credentials, 403 with credentials that do not reach. */
 type Allowed = readonly PrincipalName[] | 'everyone';
 
 interface Row {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The route as registered (`:projectId` etc.), to check that the table covers every route. */
   route: string;
   /** The concrete URL called (project A is `{A}`). */
@@ -27,6 +30,7 @@ interface Row {
 const PUBLISHERS_A = ['publishA', 'adminA', 'retracedA', 'instance'] as const;
 const READERS_A = ['readA', 'adminA', 'retracedA', 'instance'] as const;
 const ADMINS_A = ['adminA', 'instance'] as const;
+const VIEWERS_A = ['viewerA', 'viewerAdminA'] as const;
 
 /** The README's authorization table, as data: every route, and who may call it. */
 const TABLE: Row[] = [
@@ -57,6 +61,25 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/provisioning/v1/user/modify', url: '/provisioning/v1/user/modify', body: {}, allowed: ['provision', 'instance'] },
   { method: 'DELETE', route: '/provisioning/v1/user/:uuid', url: '/provisioning/v1/user/nobody', allowed: ['provision', 'instance'] },
   { method: 'POST', route: '/provisioning/v1/reset', url: '/provisioning/v1/reset', body: {}, allowed: ['provision', 'instance'] },
+  ...['/viewer/v1', '/auditlog/viewer/v1'].flatMap((prefix): Row[] => [
+    { method: 'POST', route: `${prefix}/viewersession`, url: `${prefix}/viewersession`, body: {}, allowed: 'everyone' },
+    { method: 'POST', route: `${prefix}/graphql`, url: `${prefix}/graphql`, body: {}, allowed: ['viewerA', 'viewerAdminA', 'viewerB'] },
+    { method: 'GET', route: `${prefix}/project/:projectId/exports`, url: `${prefix}/project/{A}/exports`, allowed: VIEWERS_A },
+    { method: 'POST', route: `${prefix}/project/:projectId/export`, url: `${prefix}/project/{A}/export`, body: {}, allowed: VIEWERS_A },
+    { method: 'GET', route: `${prefix}/project/:projectId/export/:exportId/rendered`, url: `${prefix}/project/{A}/export/nothing/rendered`, allowed: VIEWERS_A },
+    { method: 'GET', route: `${prefix}/project/:projectId/eitapi_tokens`, url: `${prefix}/project/{A}/eitapi_tokens`, allowed: ['viewerAdminA'] },
+    { method: 'POST', route: `${prefix}/project/:projectId/eitapi_token`, url: `${prefix}/project/{A}/eitapi_token`, body: {}, allowed: ['viewerAdminA'] },
+    { method: 'PUT', route: `${prefix}/project/:projectId/eitapi_token/:tokenId`, url: `${prefix}/project/{A}/eitapi_token/nothing`, body: {}, allowed: ['viewerAdminA'] },
+    { method: 'DELETE', route: `${prefix}/project/:projectId/eitapi_token/:tokenId`, url: `${prefix}/project/{A}/eitapi_token/nothing`, allowed: ['viewerAdminA'] },
+    { method: 'DELETE', route: `${prefix}/project/:projectId/group/:groupId/actor/:actorId/viewersessions`, url: `${prefix}/project/{A}/group/g1/actor/nobody/viewersessions`, allowed: READERS_A },
+  ]),
+  ...['/publisher/v1', '/auditlog/publisher/v1'].flatMap((prefix): Row[] => [
+    { method: 'GET', route: `${prefix}/project/:projectId/viewertoken`, url: `${prefix}/project/{A}/viewertoken`, allowed: READERS_A },
+    { method: 'POST', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken`, url: `${prefix}/project/{A}/group/g1/enterprisetoken`, body: {}, allowed: READERS_A },
+    { method: 'GET', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken`, url: `${prefix}/project/{A}/group/g1/enterprisetoken`, allowed: READERS_A },
+    { method: 'PUT', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken/:tokenId`, url: `${prefix}/project/{A}/group/g1/enterprisetoken/nothing`, body: {}, allowed: READERS_A },
+    { method: 'DELETE', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken/:tokenId`, url: `${prefix}/project/{A}/group/g1/enterprisetoken/nothing`, allowed: READERS_A },
+  ]),
   { method: 'GET', route: '/health', url: '/health', allowed: 'everyone' },
   { method: 'GET', route: '/health/ready', url: '/health/ready', allowed: 'everyone' },
   { method: 'GET', route: '/metrics', url: '/metrics', allowed: 'everyone' },
@@ -109,6 +132,18 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
     }
     headers.provision = bearer((await admin('/admin/v1/token', { name: 'p', scope: 'provision' })).token);
     headers.directory = bearer((await admin('/admin/v1/token', { name: 'd', scope: 'directory' })).token);
+    const viewerSession = async (project: string, isAdmin: boolean) => {
+      const minted = await fetch(`${t.baseUrl}/publisher/v1/project/${project}/viewertoken?group_id=g1&actor_id=viewer&is_admin=${isAdmin}`, { headers: adminHeaders() });
+      expect(minted.status).toBe(201);
+      const exchanged = await postJson(`${t.baseUrl}/viewer/v1/viewersession`, { token: ((await minted.json()) as { token: string }).token });
+      expect(exchanged.status).toBe(200);
+      return { authorization: ((await exchanged.json()) as { token: string }).token };
+    };
+    headers.viewerA = await viewerSession(A, false);
+    headers.viewerAdminA = await viewerSession(A, true);
+    headers.viewerB = await viewerSession(B, true);
+    headers.forgedViewer = { authorization: `${headers.viewerA.authorization.slice(0, -4)}AAAA` };
+    headers.enterpriseA = bearer((await admin(`/publisher/v1/project/${A}/group/g1/enterprisetoken`, { display_name: 'siem' })).token);
     const revoked = await admin(`/admin/v1/project/${A}/token`, { name: 'gone', scope: 'admin' });
     expect((await fetch(`${t.baseUrl}/admin/v1/project/${A}/token/${revoked.id}`, { method: 'DELETE', headers: adminHeaders() })).status).toBe(204);
     headers.revoked = bearer(revoked.token);
@@ -139,7 +174,7 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
       });
       await response.arrayBuffer();
       const passes = row.allowed === 'everyone' || row.allowed.includes(principal);
-      const unauthenticated = principal === 'none' || principal === 'wrong' || principal === 'revoked';
+      const unauthenticated = principal === 'none' || principal === 'wrong' || principal === 'revoked' || principal === 'forgedViewer';
       expected[principal] = passes ? 'pass' : unauthenticated ? 401 : 403;
       outcomes[principal] = response.status;
     }

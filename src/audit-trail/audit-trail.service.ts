@@ -15,6 +15,7 @@ export interface TrailEntry {
   description: string;
   fields?: Record<string, string>;
   target?: { id: string; name?: string; type?: string };
+  group?: { id: string };
   isFailure?: boolean;
   requestId: string;
   clientIp: string;
@@ -51,6 +52,7 @@ export class AuditTrailService {
             description: entry.description,
             actor,
             target: entry.target,
+            group: entry.group,
             sourceIp: entry.clientIp,
             isFailure: entry.isFailure ?? false,
             isAnonymous: actor === undefined,

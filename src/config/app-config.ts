@@ -86,6 +86,16 @@ export interface AppConfig {
   readonly requestTimeoutMs: number;
   /** Concurrent exports per project (and `maxConcurrentExports` in all). */
   readonly exportsPerProject: number;
+  readonly viewer: ViewerConfig;
+}
+
+export interface ViewerConfig {
+  /** How long a viewer token may be exchanged for a session. */
+  readonly tokenTtlMs: number;
+  /** How long a viewer session lasts, from the exchange. */
+  readonly sessionTtlMs: number;
+  /** Origins that may call the viewer API from a browser; `*` any. */
+  readonly allowedOrigins: '*' | string[];
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -160,6 +170,21 @@ function parseTrustProxy(raw: string | undefined): number | string[] {
     }
   }
   return entries;
+}
+
+function parseOrigins(raw: string | undefined): '*' | string[] {
+  if (raw === undefined || raw === '*') return '*';
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) throw new ConfigError('VIEWER_ALLOWED_ORIGINS', `"${origin}" is not an origin such as https://app.example.com (or use *)`);
+  }
+  return origins;
 }
 
 function parseLdap(env: Env): LdapConfig | undefined {
@@ -237,5 +262,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 60, 0, 1_000_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     exportsPerProject: integer(env, 'EXPORTS_PER_PROJECT', 2, 1, 64),
+    viewer: {
+      tokenTtlMs: integer(env, 'VIEWER_TOKEN_TTL_S', 300, 1, 86_400) * 1000,
+      sessionTtlMs: integer(env, 'VIEWER_SESSION_TTL_S', 3600, 1, 7 * 86_400) * 1000,
+      allowedOrigins: parseOrigins(read(env, 'VIEWER_ALLOWED_ORIGINS')),
+    },
   };
 }

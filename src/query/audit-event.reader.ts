@@ -44,7 +44,7 @@ export class AuditEventReader {
       }
       else qb.andWhere('e.action = :action', { action: filter.action.value });
     }
-    if (filter.crud?.length) qb.andWhere('e.crud IN (:...crud)', { crud: filter.crud });
+    if (filter.crud) qb.andWhere(filter.crud.length > 0 ? 'e.crud IN (:...crud)' : '1 = 0', { crud: filter.crud });
     this.range(qb, 'received_at', filter.received);
     this.range(qb, 'created_at', filter.created);
     if (filter.actorId !== undefined) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });

@@ -7,6 +7,7 @@ import { AuditEventReader } from './audit-event.reader';
 import { EventsController } from './events.controller';
 import { EventExportService } from './export/event-export.service';
 import { RetracedGraphqlController } from './graphql/retraced-graphql.controller';
+import { RetracedGraphqlService } from './graphql/retraced-graphql.service';
 import { QueryService } from './query.service';
 import { ReadAuditService } from './read-audit.service';
 import { EVENT_SEARCH_DIALECT, EventSearchDialect } from './search-dialect/event-search-dialect';
@@ -37,7 +38,8 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
     QueryService,
     EventExportService,
     ReadAuditService,
+    RetracedGraphqlService,
   ],
-  exports: [QueryService],
+  exports: [QueryService, RetracedGraphqlService, ReadAuditService, EventExportService],
 })
 export class QueryModule {}

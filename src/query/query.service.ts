@@ -28,6 +28,12 @@ export interface ActorMatch {
   matched_ids: string[];
 }
 
+/** What a viewer session or an enterprise token may see: one group of a project, and maybe one target. */
+export interface GroupScope {
+  groupId: string;
+  targetId: string | null;
+}
+
 export interface EventPage {
   events: AuditEventView[];
   next_cursor: string | null;
@@ -127,14 +133,21 @@ export class QueryService {
     return { filter, actor };
   }
 
-  /** Retraced's `search` connection: `last`/`before` newest first, `first`/`after` oldest first. */
-  async search(projectId: string, args: SearchArgs): Promise<SearchConnection> {
+  /**
+   * Retraced's `search` connection: `last`/`before` newest first, `first`/`after` oldest first.
+   * `scope` (a viewer's or enterprise token's group, and target) is imposed on whatever the query says.
+   */
+  async search(projectId: string, args: SearchArgs, scope?: GroupScope): Promise<SearchConnection> {
     const refuse = (field: string, message: string) => new InvalidInputException([{ field, rule: 'isSearchArgument', message }]);
     if (args.first != null && args.last != null) throw refuse('first', 'first and last cannot be used together');
     if (args.after && args.before) throw refuse('after', 'after and before cannot be used together');
     const size = args.first ?? args.last ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw refuse(args.first != null ? 'first' : 'last', `page size must be 1 to ${MAX_PAGE_SIZE}`);
     const filter = parseRetracedSearch(args.query ?? '');
+    if (scope) {
+      filter.groupId = scope.groupId;
+      if (scope.targetId !== null) filter.targetId = scope.targetId;
+    }
     const order = args.first != null ? 'asc' : 'desc';
     const query: EventQuery = {
       projectId,

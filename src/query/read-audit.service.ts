@@ -22,6 +22,10 @@ export interface ReadRecord {
   outcome?: ExportOutcome;
   /** How an `actor` filter resolved (`resolved`, `unknown`, `pending`): whether the reader got every alias. */
   actorResolution?: string;
+  /** The action to record instead of `audit.log.<kind>` (a viewer's `view_log_action`). */
+  action?: string;
+  /** The group read (a viewer's or enterprise token's), recorded as the event's group. */
+  groupId?: string;
 }
 
 /**
@@ -46,7 +50,8 @@ export class ReadAuditService {
       caller: read.caller,
       projectId: read.projectId,
       sourceApi: 'read-audit',
-      action: `audit.log.${read.kind}`,
+      action: read.action ?? `audit.log.${read.kind}`,
+      group: read.groupId === undefined ? undefined : { id: read.groupId },
       crud: 'r',
       description: read.rows === undefined ? `${read.kind} of the audit log` : `${read.kind} of the audit log: ${read.rows} event(s)`,
       fields,

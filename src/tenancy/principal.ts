@@ -9,8 +9,33 @@ export interface Principal {
   projectId: string | null;
 }
 
-/** Who is calling: a token, the Integration API token (INTEGRATION_API_TOKEN), or nobody in particular. */
-export type Caller = Principal | { kind: 'integration' } | { kind: 'anonymous' };
+/**
+ * A person of a project's customer looking at their group's log through the embedded viewer
+ * (a Retraced viewer session): one project, one group, optionally one target.
+ */
+export interface ViewerCaller {
+  kind: 'viewer';
+  sessionId: string;
+  projectId: string;
+  groupId: string;
+  targetId: string | null;
+  actorId: string;
+  isAdmin: boolean;
+  viewLogAction: string;
+}
+
+/** A project's customer's program reading its group's log with an enterprise token. */
+export interface EnterpriseCaller {
+  kind: 'enterprise';
+  tokenId: string;
+  displayName: string;
+  projectId: string;
+  groupId: string;
+  viewLogAction: string;
+}
+
+/** Who is calling: a token, a viewer session, an enterprise token, the Integration API token (INTEGRATION_API_TOKEN), or nobody in particular. */
+export type Caller = Principal | ViewerCaller | EnterpriseCaller | { kind: 'integration' } | { kind: 'anonymous' };
 
 export const ANONYMOUS: Caller = { kind: 'anonymous' };
 export const INTEGRATION: Caller = { kind: 'integration' };
@@ -20,8 +45,10 @@ export function isInstanceAdmin(caller: Caller): boolean {
 }
 
 /** How a caller is named in the audit records of what it did. */
-export function callerActor(caller: Caller): { id: string; name: string } | undefined {
+export function callerActor(caller: Caller): { id: string; name?: string } | undefined {
   if (caller.kind === 'token') return { id: `token:${caller.tokenId}`, name: `${caller.scopes.join(' ')} token` };
   if (caller.kind === 'integration') return { id: 'integration-api-token', name: 'Integration API token' };
+  if (caller.kind === 'viewer') return { id: caller.actorId };
+  if (caller.kind === 'enterprise') return { id: `enterprise-token:${caller.tokenId}`, name: caller.displayName };
   return undefined;
 }

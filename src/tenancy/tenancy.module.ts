@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiTokenEntity } from './api-token.entity';
 import { AuthGuard } from './authorization/auth.guard';
@@ -8,7 +9,7 @@ import { TokenService } from './token.service';
 
 /** Projects, the API tokens that grant access to them, and the one authorization gate (AuthGuard). */
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity, ApiTokenEntity])],
+  imports: [DiscoveryModule, TypeOrmModule.forFeature([ProjectEntity, ApiTokenEntity])],
   providers: [TokenService, ProjectService, AuthGuard],
   exports: [TokenService, ProjectService, AuthGuard],
 })

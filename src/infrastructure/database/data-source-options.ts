@@ -22,6 +22,8 @@ import { AuditSealsSqlite1764600000000 } from './migrations/sqlite/1764600000000
 import { AuditSealEntity } from '../../integrity/audit-seal.entity';
 import { TokenScopesPostgres1764700000000 } from './migrations/postgres/1764700000000-token-scopes';
 import { TokenScopesSqlite1764700000000 } from './migrations/sqlite/1764700000000-token-scopes';
+import { ViewerPostgres1764800000000 } from './migrations/postgres/1764800000000-viewer';
+import { ViewerSqlite1764800000000 } from './migrations/sqlite/1764800000000-viewer';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
@@ -36,6 +38,7 @@ export const MIGRATIONS = {
     GroupSidSqlite1764500000000,
     AuditSealsSqlite1764600000000,
     TokenScopesSqlite1764700000000,
+    ViewerSqlite1764800000000,
   ],
   postgres: [
     InitialSchemaPostgres1764000000000,
@@ -46,6 +49,7 @@ export const MIGRATIONS = {
     GroupSidPostgres1764500000000,
     AuditSealsPostgres1764600000000,
     TokenScopesPostgres1764700000000,
+    ViewerPostgres1764800000000,
   ],
 } as const;
 

@@ -12,7 +12,8 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...dataSourceOptions(database), migrationsRun: true, retryAttempts: 0 }),
+          // Entities of newer modules are registered by the modules that own them (forFeature).
+          useFactory: () => ({ ...dataSourceOptions(database), migrationsRun: true, retryAttempts: 0, autoLoadEntities: true }),
           dataSourceFactory: async (options) => {
             try {
               return await new DataSource(options!).initialize();

@@ -1,122 +1,40 @@
-import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
-import { FieldError, InvalidInputException } from '../../infrastructure/http/api-error';
-import { inspectRequestValue } from '../../infrastructure/http/json-inspection';
+import type { FastifyRequest } from 'fastify';
 import { AuthenticatedRequest } from '../../tenancy/authorization/auth.guard';
 import { Authorize, projectParam } from '../../tenancy/authorization/authorize.decorator';
-import { QueryService } from '../query.service';
 import { ReadAuditService } from '../read-audit.service';
-import { checkQueryText, costError, GRAPHQL_LIMITS, queryCost } from './graphql-cost';
-import { SearchArgs, SearchContext, retracedSearchSchema } from './retraced-search.schema';
+import { RetracedGraphqlService, searchFilters } from './retraced-graphql.service';
 
 type Request = AuthenticatedRequest & FastifyRequest;
 
-/**
- * `POST …/graphql`: the search the Retraced client's `query()` sends, at the root and under /auditlog.
- * A request's cost is bounded before it runs (see GRAPHQL_LIMITS); its searches run one after
- * another, so one request holds at most one page query and one count at a time; and the whole
- * request is one read record.
- */
+/** `POST …/graphql`: the search the Retraced client's `query()` sends, at the root and under /auditlog; one read record per request. */
 @ApiTags('retraced publisher')
 @ApiBearerAuth()
 @Controller(['publisher/v1/project/:projectId', 'auditlog/publisher/v1/project/:projectId'])
 @Authorize('events.read', projectParam())
 export class RetracedGraphqlController {
   constructor(
-    private readonly queries: QueryService,
+    private readonly graphql: RetracedGraphqlService,
     private readonly readAudit: ReadAuditService,
   ) {}
 
   @Post('graphql')
   @HttpCode(200)
   @ApiOperation({ summary: 'Retraced search: { search(query, first, after, last, before) { totalCount pageInfo edges { cursor node } } }' })
-  async execute(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: Request, @Res() reply: FastifyReply): Promise<void> {
-    const { document, variables, operationName } = prepare(body);
-    const searches: { args: SearchArgs; rows: number }[] = [];
-    let previous: Promise<unknown> = Promise.resolve();
-    const context: SearchContext = {
-      search: (args) => {
-        // Escapes in the document (\u0000) reach the arguments only after parsing.
-        const problem = inspectRequestValue(args, 'search');
-        if (problem) return Promise.reject(new InvalidInputException([problem]));
-        const run = previous.then(async () => {
-          const connection = await this.queries.search(projectId, args);
-          searches.push({ args, rows: connection.edges.length });
-          return connection;
-        });
-        previous = run.catch(() => undefined);
-        return run;
-      },
-    };
-    const result = await execute({ schema: retracedSearchSchema, document, variableValues: variables, operationName, contextValue: context });
-    // A failure of the service itself (storage down, a bug) is not the client's: the error filter
-    // answers it with 503/500 and logs it, instead of a 400 carrying the raw message.
-    const internal = result.errors?.map((e) => e.originalError).find((e) => e && !(e instanceof InvalidInputException) && !(e instanceof GraphQLError));
-    if (internal) throw internal;
-    if (searches.length > 0) {
-      const filters: Record<string, string | undefined> = {};
-      searches.forEach(({ args }, i) => {
-        const suffix = searches.length === 1 ? '' : `.${i + 1}`;
-        Object.assign(filters, {
-          [`query${suffix}`]: args.query ?? '',
-          [`first${suffix}`]: args.first?.toString(),
-          [`last${suffix}`]: args.last?.toString(),
-          [`after${suffix}`]: args.after ?? undefined,
-          [`before${suffix}`]: args.before ?? undefined,
-        });
-      });
-      await this.readAudit.record({
-        caller: request.caller!,
-        projectId,
-        kind: 'search',
-        filters,
-        rows: searches.reduce((sum, s) => sum + s.rows, 0),
-        requestId: String(request.id),
-        clientIp: request.ip,
-      });
-    }
-    // A query that cannot run (bad search string, bad arguments) is the client's error, answered in
-    // the service's one error shape; a query that partly ran answers GraphQL's own {data, errors}.
-    const failed = result.errors?.length && (!result.data || Object.values(result.data).every((v) => v === null));
-    if (failed) throw new InvalidInputException(result.errors!.slice(0, 20).flatMap(fieldErrorsOf));
-    reply.status(200).send(result);
+  execute(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: Request) {
+    return this.graphql.execute(body, {
+      projectId,
+      record: (searches) =>
+        this.readAudit.record({
+          caller: request.caller!,
+          projectId,
+          kind: 'search',
+          filters: searchFilters(searches),
+          rows: searches.reduce((sum, s) => sum + s.rows, 0),
+          requestId: String(request.id),
+          clientIp: request.ip,
+        }),
+    });
   }
-}
-
-/** The body as a parsed, valid document within every cost bound, or a 400 naming the field and the bound. */
-function prepare(body: unknown): { document: DocumentNode; variables?: Record<string, unknown>; operationName?: string } {
-  const { query, variables, operationName } = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
-  if (typeof query !== 'string') throw new InvalidInputException([{ field: 'query', rule: 'isString', message: 'query must be a GraphQL document string' }]);
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-    throw new InvalidInputException([{ field: 'variables', rule: 'isObject', message: 'variables must be an object' }]);
-  }
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
-    throw new InvalidInputException([{ field: 'operationName', rule: 'isString', message: 'operationName must be a string' }]);
-  }
-  const textError = checkQueryText(query);
-  if (textError) throw new InvalidInputException([textError]);
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
-  } catch (error) {
-    const message = (error as Error).message;
-    const rule = /token limit/i.test(message) ? 'maxTokens' : 'isGraphQL';
-    throw new InvalidInputException([{ field: 'query', rule, message: rule === 'maxTokens' ? `query must have at most ${GRAPHQL_LIMITS.maxTokens} tokens` : `query is not valid GraphQL: ${message}` }]);
-  }
-  const invalid = validate(retracedSearchSchema, document, specifiedRules);
-  if (invalid.length > 0) throw new InvalidInputException(invalid.slice(0, 20).map((e) => ({ field: 'query', rule: 'isValidQuery', message: e.message })));
-  const vars = (variables ?? undefined) as Record<string, unknown> | undefined;
-  const name = typeof operationName === 'string' ? operationName : undefined;
-  const tooCostly = costError(queryCost(document, name, vars));
-  if (tooCostly) throw new InvalidInputException([tooCostly]);
-  return { document, variables: vars, operationName: name };
-}
-
-/** A GraphQL error as the fields it names: the search's own refusals keep theirs; the rest concern the query. */
-function fieldErrorsOf(error: GraphQLError): FieldError[] {
-  if (error.originalError instanceof InvalidInputException) return error.originalError.fieldErrors;
-  const field = /^Variable "\$/.test(error.message) ? 'variables' : /operation name|Unknown operation/i.test(error.message) ? 'operationName' : 'query';
-  return [{ field, rule: 'isValidQuery', message: error.message }];
 }

@@ -12,6 +12,8 @@ import type { AuditEventView } from '../audit-event.view';
 /** What a resolver needs to answer `search` for one request. */
 export interface SearchContext {
   search(args: SearchArgs): Promise<SearchConnection>;
+  /** The directory's display name of a resolved actor, for the sentence. */
+  displayNameOf?(guid: string): string | undefined;
 }
 
 export interface SearchArgs {
@@ -64,11 +66,22 @@ const Target = new GraphQLObjectType({
 
 const Display = new GraphQLObjectType({ name: 'Display', fields: { markdown: { type: GraphQLString } } });
 
-/** A one-line human rendering, as Retraced's `display.markdown`. */
-function markdown(e: AuditEventView): string {
-  const who = e.actor ? `**${e.actor.name ?? e.actor.id}**` : '**anonymous**';
-  const what = e.target ? ` **${e.target.name ?? e.target.id}**` : '';
-  return `${who} ${e.action}${what}`;
+/**
+ * Retraced's default sentence (`**{actor.name}** performed the action **{action}** on the item
+ * **{target.name}**.`, "An unknown actor" without a name), with the directory's display name for a
+ * resolved actor. Event data is escaped, so an event cannot put links, images or HTML in a viewer.
+ */
+export function displayMarkdown(e: AuditEventView, directoryName?: string): string {
+  const name = directoryName ?? e.actor?.name ?? undefined;
+  let sentence = name ? `**${escapeMarkdown(name)}**` : '**An unknown actor**';
+  sentence += ` performed the action **${escapeMarkdown(e.action)}**`;
+  if (e.target?.name) sentence += ` on the item **${escapeMarkdown(e.target.name)}**`;
+  return `${sentence}.`;
+}
+
+/** Every ASCII punctuation character markdown could read as syntax, backslash-escaped; line breaks become spaces. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!<>|~&"':=/@]/g, '\\$&');
 }
 
 const Event = new GraphQLObjectType<AuditEventView>({
@@ -81,7 +94,10 @@ const Event = new GraphQLObjectType<AuditEventView>({
     actor: { type: Actor },
     target: { type: Target },
     crud: { type: GraphQLString },
-    display: { type: Display, resolve: (e) => ({ markdown: markdown(e) }) },
+    display: {
+      type: Display,
+      resolve: (e, _args, context: SearchContext) => ({ markdown: displayMarkdown(e, e.actor?.guid ? context.displayNameOf?.(e.actor.guid) : undefined) }),
+    },
     received: { type: GraphQLString },
     created: { type: GraphQLString },
     canonical_time: { type: GraphQLString, resolve: (e) => e.created },

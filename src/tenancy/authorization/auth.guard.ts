@@ -1,5 +1,5 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, Logger, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { CLOCK, Clock } from '../../infrastructure/clock/clock';
 import { InvalidInputException, TooManyRequestsException } from '../../infrastructure/http/api-error';
@@ -7,6 +7,7 @@ import { ANONYMOUS, Caller, INTEGRATION, Principal } from '../principal';
 import { tokenDigest, tokenFromHeader, tokenMatches } from '../token-header';
 import { TokenService } from '../token.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { CALLER_AUTHENTICATOR, CallerAuthenticator } from './caller-authenticator';
 import { decide, PolicyOptions } from './authorization-policy';
 import { ACCESS_RULE, AccessRule, ProjectSource } from './authorize.decorator';
 
@@ -43,21 +44,31 @@ const PROJECT_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * without a rule is refused. Failed authentication is logged and limited per client address.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard implements CanActivate, OnApplicationBootstrap {
   private readonly logger = new Logger('Authorization');
   private readonly integrationDigest: Buffer | undefined;
   private readonly options: PolicyOptions;
   private readonly failures: AuthFailureLimiter;
+  private authenticators: CallerAuthenticator[] = [];
 
   constructor(
     private readonly tokens: TokenService,
     private readonly reflector: Reflector,
+    private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) clock: Clock,
   ) {
     this.integrationDigest = config.integrationApiToken ? tokenDigest(config.integrationApiToken) : undefined;
     this.options = { auditApiOpen: !config.integrationApiToken, provisioningOpen: config.provisioningOpen };
     this.failures = new AuthFailureLimiter(config.authFailuresPerMinute, () => clock.now());
+  }
+
+  /** The contributed credential kinds (viewer sessions, enterprise tokens, a team's own). */
+  onApplicationBootstrap(): void {
+    this.authenticators = this.discovery
+      .getProviders()
+      .filter((wrapper) => wrapper.metatype && wrapper.instance && this.reflector.get(CALLER_AUTHENTICATOR, wrapper.metatype as never))
+      .map((wrapper) => wrapper.instance as CallerAuthenticator);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -91,6 +102,15 @@ export class AuthGuard implements CanActivate {
     const presented = Array.isArray(header) ? header[0] : header;
     if (presented === undefined) return ANONYMOUS;
     const token = tokenFromHeader(presented);
+    for (const authenticator of this.authenticators) {
+      const caller = await authenticator.authenticate(presented, token);
+      if (caller === undefined) continue;
+      if (caller === null) {
+        this.failed(request, 'invalid, expired or revoked credential');
+        throw new UnauthorizedException('the credential is not valid (expired, revoked or forged)');
+      }
+      return caller;
+    }
     if (!token) {
       this.failed(request, 'unreadable Authorization header');
       throw new UnauthorizedException('the Authorization header must carry a token (Bearer T, token=T or Token token=T)');

@@ -18,7 +18,13 @@ export type Permission =
   /** The Replicated Provisioning API: push people into the directory mirror. */
   | 'directory.provision'
   /** The Replicated Audit API (`POST /audit/v1/event`). */
-  | 'audit-api.publish';
+  | 'audit-api.publish'
+  /** A viewer session reads its own group's log (searches, exports). */
+  | 'viewer.read'
+  /** An admin viewer session manages its group's enterprise tokens. */
+  | 'viewer.administer'
+  /** An enterprise token reads its own group's log. */
+  | 'enterprise.read';
 
 /** Permissions that concern one project; the others concern the whole instance. */
 const PROJECT_SCOPED: Partial<Record<Permission, readonly TokenScope[]>> = {
@@ -60,6 +66,14 @@ export function decide(caller: Caller, permission: Permission, projectId: string
   if (permission === 'directory.provision' && options.provisioningOpen) return ALLOW;
   if (caller.kind === 'anonymous') return NO_TOKEN;
   if (caller.kind === 'integration') return deny(403, 'the Integration API token is only for POST /audit/v1/event');
+  if (permission === 'viewer.read' || permission === 'viewer.administer') {
+    if (caller.kind !== 'viewer') return deny(403, 'this endpoint needs a viewer session');
+    if (projectId !== null && projectId !== caller.projectId) return deny(403, `this viewer session belongs to another project than ${projectId}`);
+    if (permission === 'viewer.administer' && !caller.isAdmin) return deny(403, 'this viewer session may not manage tokens (its viewer token was not minted with is_admin=true)');
+    return ALLOW;
+  }
+  if (permission === 'enterprise.read') return caller.kind === 'enterprise' ? ALLOW : deny(403, 'this endpoint needs an enterprise token');
+  if (caller.kind === 'viewer' || caller.kind === 'enterprise') return deny(403, `a ${caller.kind} credential reaches only its group's log`);
 
   const instanceAdmin = caller.projectId === null && caller.scopes.includes('admin');
   if (instanceAdmin) return ALLOW;

@@ -1,0 +1,58 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The Retraced viewer: vouchers (viewer tokens), revoked sessions, saved exports, enterprise tokens, the session signing key. */
+export class ViewerSqlite1764800000000 implements MigrationInterface {
+  name = 'ViewerSqlite1764800000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE viewer_tokens (
+      id TEXT PRIMARY KEY,
+      token_hash TEXT NOT NULL UNIQUE,
+      project_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      target_id TEXT,
+      actor_id TEXT NOT NULL,
+      is_admin INTEGER NOT NULL,
+      view_log_action TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    )`);
+    await q.query(`CREATE TABLE viewer_session_revocations (
+      project_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      actor_id TEXT NOT NULL,
+      revoked_at INTEGER NOT NULL,
+      PRIMARY KEY (project_id, group_id, actor_id)
+    )`);
+    await q.query(`CREATE TABLE viewer_exports (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      body TEXT NOT NULL,
+      actor_id TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    )`);
+    await q.query(`CREATE INDEX viewer_exports_group ON viewer_exports (project_id, group_id, created_at)`);
+    await q.query(`CREATE TABLE enterprise_tokens (
+      id TEXT PRIMARY KEY,
+      token_hash TEXT NOT NULL UNIQUE,
+      project_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      display_name TEXT NOT NULL,
+      view_log_action TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      revoked_at INTEGER
+    )`);
+    await q.query(`CREATE INDEX enterprise_tokens_group ON enterprise_tokens (project_id, group_id)`);
+    await q.query(`CREATE TABLE instance_secrets (
+      name TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const table of ['instance_secrets', 'enterprise_tokens', 'viewer_exports', 'viewer_session_revocations', 'viewer_tokens']) await q.query(`DROP TABLE ${table}`);
+  }
+}

@@ -1,0 +1,165 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CLOCK, Clock } from '../infrastructure/clock/clock';
+import type { ViewerCaller } from '../tenancy/principal';
+import { tokenDigest } from '../tenancy/token-header';
+import { InstanceSecretEntity, SessionRevocationEntity, ViewerTokenEntity } from './viewer.entities';
+
+/** Retraced's default view-log action. */
+export const DEFAULT_VIEW_LOG_ACTION = 'audit.log.view';
+const SIGNING_KEY = 'viewer-session-hmac';
+/** Sessions start with this, so the guard knows them from API tokens without a lookup. */
+const SESSION_PREFIX = 'vs1.';
+/** How long a revocation lookup is trusted (a revoked session is refused within this). */
+const REVOCATION_CACHE_MS = 2_000;
+
+export interface ViewerTokenSpec {
+  projectId: string;
+  groupId: string;
+  targetId?: string;
+  actorId: string;
+  isAdmin: boolean;
+  viewLogAction?: string;
+}
+
+interface SessionClaims {
+  sid: string;
+  pid: string;
+  gid: string;
+  tid: string | null;
+  aid: string;
+  adm: boolean;
+  vla: string;
+  iat: number;
+  exp: number;
+}
+
+/**
+ * Viewer tokens and sessions. A viewer token is a voucher: 128 random bits, kept as a hash,
+ * exchangeable for `VIEWER_TOKEN_TTL_S`. A session is signed (HMAC-SHA256 with a key the instance
+ * generates once), bound to project, group, target, actor and view action, and lasts
+ * `VIEWER_SESSION_TTL_S` from the exchange — not, as in Retraced, only until the voucher's five
+ * minutes are up. Revoking an actor's sessions refuses every session issued before.
+ */
+@Injectable()
+export class ViewerSessionService implements OnApplicationBootstrap {
+  private key: Buffer | undefined;
+  private readonly revocations = new Map<string, { revokedAt: number; until: number }>();
+
+  constructor(
+    @InjectRepository(ViewerTokenEntity) private readonly vouchers: Repository<ViewerTokenEntity>,
+    @InjectRepository(SessionRevocationEntity) private readonly revoked: Repository<SessionRevocationEntity>,
+    @InjectRepository(InstanceSecretEntity) private readonly secrets: Repository<InstanceSecretEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Every replica must sign with the same key: the first to start makes it, the others read it.
+    await this.secrets.createQueryBuilder().insert().values({ name: SIGNING_KEY, value: randomBytes(32).toString('base64'), createdAt: this.clock.now() }).orIgnore().execute();
+    const stored = await this.secrets.findOneByOrFail({ name: SIGNING_KEY });
+    this.key = Buffer.from(stored.value, 'base64');
+  }
+
+  /** A new viewer token (shown once). */
+  async mint(spec: ViewerTokenSpec): Promise<string> {
+    const token = randomBytes(16).toString('hex');
+    const now = this.clock.now();
+    await this.vouchers.insert({
+      id: randomBytes(16).toString('hex'),
+      tokenHash: tokenDigest(token).toString('hex'),
+      projectId: spec.projectId,
+      groupId: spec.groupId,
+      targetId: spec.targetId ?? null,
+      actorId: spec.actorId,
+      isAdmin: spec.isAdmin,
+      viewLogAction: spec.viewLogAction ?? DEFAULT_VIEW_LOG_ACTION,
+      createdAt: now,
+      expiresAt: now + this.config.viewer.tokenTtlMs,
+    });
+    return token;
+  }
+
+  /** A session for a viewer token still within its time; undefined for an unknown or expired one. */
+  async exchange(token: string): Promise<{ projectId: string; session: string; caller: ViewerCaller } | undefined> {
+    const voucher = await this.vouchers.findOneBy({ tokenHash: tokenDigest(token).toString('hex') });
+    const now = this.clock.now();
+    if (!voucher || voucher.expiresAt <= now) return undefined;
+    const claims: SessionClaims = {
+      sid: voucher.id,
+      pid: voucher.projectId,
+      gid: voucher.groupId,
+      tid: voucher.targetId,
+      aid: voucher.actorId,
+      adm: voucher.isAdmin,
+      vla: voucher.viewLogAction,
+      iat: now,
+      exp: now + this.config.viewer.sessionTtlMs,
+    };
+    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return { projectId: voucher.projectId, session: `${SESSION_PREFIX}${payload}.${this.sign(payload)}`, caller: toCaller(claims) };
+  }
+
+  /** The viewer a session stands for; null when forged, expired or revoked; undefined when it is not a session. */
+  async verify(header: string): Promise<ViewerCaller | null | undefined> {
+    const text = header.trim();
+    if (!text.startsWith(SESSION_PREFIX)) return undefined;
+    const [payload, signature, extra] = text.slice(SESSION_PREFIX.length).split('.');
+    if (!payload || !signature || extra !== undefined) return null;
+    const expected = Buffer.from(this.sign(payload), 'base64url');
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    let claims: SessionClaims;
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionClaims;
+    } catch {
+      return null;
+    }
+    if (!(claims.exp > this.clock.now())) return null;
+    if ((await this.revokedAt(claims.pid, claims.gid, claims.aid)) >= claims.iat) return null;
+    return toCaller(claims);
+  }
+
+  /** Refuses from now on every session of the actor in the group. */
+  async revokeSessions(projectId: string, groupId: string, actorId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.revoked.upsert({ projectId, groupId, actorId, revokedAt: now }, ['projectId', 'groupId', 'actorId']);
+    // Unused vouchers of the actor die too, so a stolen one cannot start a new session.
+    await this.vouchers.delete({ projectId, groupId, actorId });
+    this.revocations.set(revocationKey(projectId, groupId, actorId), { revokedAt: now, until: now + REVOCATION_CACHE_MS });
+  }
+
+  private async revokedAt(projectId: string, groupId: string, actorId: string): Promise<number> {
+    const key = revocationKey(projectId, groupId, actorId);
+    const now = this.clock.now();
+    const cached = this.revocations.get(key);
+    if (cached && cached.until > now) return cached.revokedAt;
+    const row = await this.revoked.findOneBy({ projectId, groupId, actorId });
+    if (this.revocations.size > 10_000) this.revocations.clear();
+    this.revocations.set(key, { revokedAt: row?.revokedAt ?? -1, until: now + REVOCATION_CACHE_MS });
+    return row?.revokedAt ?? -1;
+  }
+
+  private sign(payload: string): string {
+    if (!this.key) throw new Error('viewer sessions are not ready: the signing key is not loaded');
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}
+
+const revocationKey = (projectId: string, groupId: string, actorId: string) => JSON.stringify([projectId, groupId, actorId]);
+
+function toCaller(claims: SessionClaims): ViewerCaller {
+  return {
+    kind: 'viewer',
+    sessionId: claims.sid,
+    projectId: claims.pid,
+    groupId: claims.gid,
+    targetId: claims.tid,
+    actorId: claims.aid,
+    isAdmin: claims.adm,
+    viewLogAction: claims.vla,
+  };
+}
