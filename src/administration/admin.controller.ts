@@ -1,15 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrailService, TrailEntry } from '../audit-trail/audit-trail.service';
+import { InvalidInputException } from '../infrastructure/http/api-error';
 import { validateBody } from '../infrastructure/http/validate-body';
+import { DisplayTemplateService } from '../query/display/display-template.service';
+import { templateProblem } from '../query/display/display-templates';
 import { AuthenticatedRequest, principalOf } from '../tenancy/authorization/auth.guard';
 import { Authorize, projectParam } from '../tenancy/authorization/authorize.decorator';
 import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
 import { ProjectService } from '../tenancy/project.service';
 import { parseScopes } from '../tenancy/token-scope';
 import { TokenService, TokenView, tokenView } from '../tenancy/token.service';
-import { CreateInstanceTokenDto, CreateProjectDto, CreateTokenDto } from './admin.dto';
+import { CreateInstanceTokenDto, CreateProjectDto, CreateTokenDto, DisplayTemplatesDto } from './admin.dto';
 
 type Request = AuthenticatedRequest & FastifyRequest;
 
@@ -25,6 +28,7 @@ export class AdminController {
     private readonly projects: ProjectService,
     private readonly tokens: TokenService,
     private readonly trail: AuditTrailService,
+    private readonly displayTemplates: DisplayTemplateService,
   ) {}
 
   @Post('project')
@@ -78,6 +82,32 @@ export class AdminController {
   @ApiOperation({ summary: 'Revoke a token; it is refused from then on' })
   async revokeToken(@Param('projectId') projectId: string, @Param('tokenId') tokenId: string, @Req() request: Request): Promise<void> {
     await this.revoke(request, projectId, tokenId);
+  }
+
+  @Get('project/:projectId/templates')
+  @Authorize('project.administer', projectParam())
+  @ApiOperation({ summary: "The project's display templates, in the order they are tried" })
+  async listTemplates(@Param('projectId') projectId: string) {
+    await this.projects.get(projectId);
+    return { templates: await this.displayTemplates.of(projectId) };
+  }
+
+  @Put('project/:projectId/templates')
+  @Authorize('project.administer', projectParam())
+  @ApiOperation({ summary: 'Replace the display templates: the first whose action matches and whose every placeholder has a value writes display.markdown' })
+  @ApiBody({ type: DisplayTemplatesDto })
+  async replaceTemplates(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: Request) {
+    const dto = validateBody(DisplayTemplatesDto, body);
+    const problems = dto.templates.flatMap((t, i) => {
+      const problem = templateProblem(t.template);
+      return problem ? [{ field: `templates[${i}].template`, rule: 'isTemplate', message: `templates[${i}].template has an ${problem}` }] : [];
+    });
+    if (problems.length > 0) throw new InvalidInputException(problems);
+    await this.projects.get(projectId);
+    const templates = dto.templates.map(({ action, template }) => ({ action, template }));
+    await this.displayTemplates.replace(projectId, templates);
+    await this.record(request, projectId, 'audit.project.templates.update', 'u', `display templates replaced (${templates.length})`, { id: projectId, type: 'project' }, { templates: String(templates.length) });
+    return { templates };
   }
 
   @Post('token')

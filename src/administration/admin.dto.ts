@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsScopeList } from '../infrastructure/validation/is-scope-list';
 import { INSTANCE_SCOPES, PROJECT_SCOPES } from '../tenancy/token-scope';
 
@@ -41,4 +42,27 @@ export class CreateInstanceTokenDto {
   @IsScopeList(INSTANCE_SCOPES)
   @IsString()
   scope: string;
+}
+
+export class DisplayTemplateDto {
+  @ApiProperty({ example: 'user.login*', description: 'An exact action, or a prefix with a trailing *' })
+  @IsNotEmpty()
+  @MaxLength(512)
+  @IsString()
+  action: string;
+
+  @ApiProperty({ example: '**{{actor.name}}** signed in from {{source_ip}}', description: 'Markdown with {{placeholders}}: action, crud, description, source_ip, actor.id, actor.name, target.id, target.name, target.type, group.id, group.name, fields.<name>' })
+  @IsNotEmpty()
+  @MaxLength(2048)
+  @IsString()
+  template: string;
+}
+
+export class DisplayTemplatesDto {
+  @ApiProperty({ type: [DisplayTemplateDto] })
+  @ValidateNested({ each: true })
+  @Type(() => DisplayTemplateDto)
+  @ArrayMaxSize(100)
+  @IsArray()
+  templates: DisplayTemplateDto[];
 }

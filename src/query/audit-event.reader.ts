@@ -44,6 +44,23 @@ export class AuditEventReader {
       }
       else qb.andWhere('e.action = :action', { action: filter.action.value });
     }
+    if (filter.actions) {
+      if (filter.actions.length === 0) qb.andWhere('1 = 0');
+      else this.dialect.anyOf(qb, 'action', filter.actions, 'anyActions');
+    }
+    if (filter.anyActor) {
+      const { guids, ids } = filter.anyActor;
+      if (guids.length + ids.length === 0) qb.andWhere('1 = 0');
+      else
+        qb.andWhere(
+          new Brackets((either) => {
+            if (guids.length > 0) this.dialect.anyOf(either as unknown as SelectQueryBuilder<AuditEventEntity>, 'actor_guid', guids, 'anyActorGuids');
+            if (ids.length > 0) {
+              either.orWhere(new Brackets((raw) => this.dialect.anyOf(raw as unknown as SelectQueryBuilder<AuditEventEntity>, 'actor_id', ids, 'anyActorIds')));
+            }
+          }),
+        );
+    }
     if (filter.crud) qb.andWhere(filter.crud.length > 0 ? 'e.crud IN (:...crud)' : '1 = 0', { crud: filter.crud });
     this.range(qb, 'received_at', filter.received);
     this.range(qb, 'created_at', filter.created);

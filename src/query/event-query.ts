@@ -26,6 +26,10 @@ export interface EventFilter {
    * events whose raw actor id is one of `ids`.
    */
   actor?: { guid?: string; ids: string[] };
+  /** Any of these exact actions. */
+  actions?: string[];
+  /** Any of several people: resolved GUIDs, or raw actor ids as logged. */
+  anyActor?: { guids: string[]; ids: string[] };
   /** Events of any of these actor GUIDs (a group's members); an empty list matches nothing. */
   actorGuids?: string[];
   groupId?: string;

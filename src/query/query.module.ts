@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
+import { DisplayTemplateEntity } from './display/display-template.entity';
+import { DisplayTemplateService } from './display/display-template.service';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { AuditEventReader } from './audit-event.reader';
 import { EventsController } from './events.controller';
@@ -22,7 +24,7 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
 
 /** Reading events back: the REST listing, exports and the Retraced search, on one query object and one reader. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity]), AuditTrailModule],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity, DisplayTemplateEntity]), AuditTrailModule],
   controllers: [EventsController, RetracedGraphqlController],
   providers: [
     {
@@ -39,7 +41,8 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
     EventExportService,
     ReadAuditService,
     RetracedGraphqlService,
+    DisplayTemplateService,
   ],
-  exports: [QueryService, RetracedGraphqlService, ReadAuditService, EventExportService],
+  exports: [QueryService, RetracedGraphqlService, ReadAuditService, EventExportService, DisplayTemplateService],
 })
 export class QueryModule {}

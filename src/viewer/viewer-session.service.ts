@@ -13,8 +13,8 @@ export const DEFAULT_VIEW_LOG_ACTION = 'audit.log.view';
 const SIGNING_KEY = 'viewer-session-hmac';
 /** Sessions start with this, so the guard knows them from API tokens without a lookup. */
 const SESSION_PREFIX = 'vs1.';
-/** How long a revocation lookup is trusted (a revoked session is refused within this). */
-const REVOCATION_CACHE_MS = 2_000;
+/** How often the recent revocations are read again (a revoked session is refused within this on other replicas). */
+const REVOCATION_REFRESH_MS = 2_000;
 
 export interface ViewerTokenSpec {
   projectId: string;
@@ -47,7 +47,9 @@ interface SessionClaims {
 @Injectable()
 export class ViewerSessionService implements OnApplicationBootstrap {
   private key: Buffer | undefined;
-  private readonly revocations = new Map<string, { revokedAt: number; until: number }>();
+  /** Revocations recent enough to matter (a session lives at most VIEWER_SESSION_TTL_S), read as one snapshot. */
+  private revocations = new Map<string, number>();
+  private revocationsRead: { at: number; pending?: Promise<void> } = { at: -Infinity };
 
   constructor(
     @InjectRepository(ViewerTokenEntity) private readonly vouchers: Repository<ViewerTokenEntity>,
@@ -129,18 +131,27 @@ export class ViewerSessionService implements OnApplicationBootstrap {
     await this.revoked.upsert({ projectId, groupId, actorId, revokedAt: now }, ['projectId', 'groupId', 'actorId']);
     // Unused vouchers of the actor die too, so a stolen one cannot start a new session.
     await this.vouchers.delete({ projectId, groupId, actorId });
-    this.revocations.set(revocationKey(projectId, groupId, actorId), { revokedAt: now, until: now + REVOCATION_CACHE_MS });
+    this.revocations.set(revocationKey(projectId, groupId, actorId), now);
   }
 
+  /** When the actor's sessions in the group were last revoked (-1: not within a session's lifetime). */
   private async revokedAt(projectId: string, groupId: string, actorId: string): Promise<number> {
-    const key = revocationKey(projectId, groupId, actorId);
+    if (this.clock.now() - this.revocationsRead.at >= REVOCATION_REFRESH_MS) {
+      this.revocationsRead.pending ??= this.readRevocations().finally(() => (this.revocationsRead.pending = undefined));
+      await this.revocationsRead.pending;
+    }
+    return this.revocations.get(revocationKey(projectId, groupId, actorId)) ?? -1;
+  }
+
+  /** One query for every revocation a live session could still be subject to, instead of one per request. */
+  private async readRevocations(): Promise<void> {
     const now = this.clock.now();
-    const cached = this.revocations.get(key);
-    if (cached && cached.until > now) return cached.revokedAt;
-    const row = await this.revoked.findOneBy({ projectId, groupId, actorId });
-    if (this.revocations.size > 10_000) this.revocations.clear();
-    this.revocations.set(key, { revokedAt: row?.revokedAt ?? -1, until: now + REVOCATION_CACHE_MS });
-    return row?.revokedAt ?? -1;
+    const rows = await this.revoked.createQueryBuilder('r').where('r.revoked_at > :since', { since: now - this.config.viewer.sessionTtlMs }).getMany();
+    const next = new Map(rows.map((row) => [revocationKey(row.projectId, row.groupId, row.actorId), row.revokedAt]));
+    // A revocation made here while the snapshot was read is kept, not lost until the next read.
+    for (const [key, revokedAt] of this.revocations) if (revokedAt >= now && (next.get(key) ?? -1) < revokedAt) next.set(key, revokedAt);
+    this.revocations = next;
+    this.revocationsRead = { at: now };
   }
 
   private sign(payload: string): string {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDateTime } from '../infrastructure/validation/is-date-time';
 
 export class ViewerSessionDto {
   @ApiProperty({ description: 'A viewer token from GET /publisher/v1/project/{id}/viewertoken' })
@@ -62,4 +63,15 @@ export class PublisherEnterpriseTokenDto {
   @MaxLength(256)
   @IsString()
   view_log_action?: string;
+}
+
+export class SavedSearchDto {
+  @ApiProperty({ example: 'Logins' }) @IsNotEmpty() @MaxLength(256) @IsString() name: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @MaxLength(512, { each: true }) @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() actions?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @MaxLength(1024, { each: true }) @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() actor_ids?: string[];
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateTime() start?: string;
+}
+
+export class ActiveSearchDto {
+  @ApiProperty() @IsNotEmpty() @MaxLength(64) @IsString() saved_search_id: string;
 }

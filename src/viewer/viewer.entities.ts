@@ -51,6 +51,29 @@ export class EnterpriseTokenEntity {
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintNumber }) revokedAt: number | null;
 }
 
+/** An enterprise saved search: which actions and actors, from when (`body` JSON). */
+@Entity('saved_searches')
+export class SavedSearchEntity {
+  @PrimaryColumn({ type: 'varchar' }) id: string;
+  @Column({ name: 'project_id', type: 'varchar' }) projectId: string;
+  @Column({ name: 'group_id', type: 'text' }) groupId: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) body: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber }) createdAt: number;
+}
+
+/** A saved search being followed: where it has got to, and the one `next` token that continues it. */
+@Entity('active_searches')
+export class ActiveSearchEntity {
+  @PrimaryColumn({ type: 'varchar' }) id: string;
+  @Column({ name: 'saved_search_id', type: 'varchar' }) savedSearchId: string;
+  @Column({ name: 'project_id', type: 'varchar' }) projectId: string;
+  @Column({ name: 'group_id', type: 'text' }) groupId: string;
+  @Column({ name: 'after_seq', type: 'bigint', transformer: bigintNumber }) afterSeq: number;
+  @Column({ name: 'next_token', type: 'varchar' }) nextToken: string;
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber }) createdAt: number;
+}
+
 /** Secrets the instance generates once and keeps (the viewer session signing key). */
 @Entity('instance_secrets')
 export class InstanceSecretEntity {
@@ -59,4 +82,4 @@ export class InstanceSecretEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber }) createdAt: number;
 }
 
-export const VIEWER_ENTITIES = [ViewerTokenEntity, SessionRevocationEntity, ViewerExportEntity, EnterpriseTokenEntity, InstanceSecretEntity];
+export const VIEWER_ENTITIES = [ViewerTokenEntity, SessionRevocationEntity, ViewerExportEntity, EnterpriseTokenEntity, SavedSearchEntity, ActiveSearchEntity, InstanceSecretEntity];

@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { QueryModule } from '../query/query.module';
+import { EnterpriseController } from './enterprise.controller';
+import { EnterpriseSearchService } from './enterprise-search.service';
 import { EnterpriseTokenService } from './enterprise-token.service';
 import { installViewerCors } from './viewer-cors';
 import { VIEWER_ENTITIES } from './viewer.entities';
@@ -19,8 +21,8 @@ import { ViewerTokenController } from './viewer-token.controller';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(VIEWER_ENTITIES), QueryModule, AuditTrailModule],
-  controllers: [ViewerController, ViewerTokenController],
-  providers: [ViewerSessionService, ViewerExportService, EnterpriseTokenService, ViewerSessionAuthenticator, EnterpriseTokenAuthenticator],
+  controllers: [ViewerController, ViewerTokenController, EnterpriseController],
+  providers: [ViewerSessionService, ViewerExportService, EnterpriseTokenService, EnterpriseSearchService, ViewerSessionAuthenticator, EnterpriseTokenAuthenticator],
   exports: [EnterpriseTokenService],
 })
 export class ViewerModule implements OnModuleInit {

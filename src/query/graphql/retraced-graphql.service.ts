@@ -3,6 +3,8 @@ import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNo
 import { IDENTITY_RESOLVER, IdentityResolver } from '../../identity/resolution/identity-resolver';
 import { FieldError, InvalidInputException } from '../../infrastructure/http/api-error';
 import { inspectRequestValue } from '../../infrastructure/http/json-inspection';
+import { DisplayTemplateService } from '../display/display-template.service';
+import { renderTemplate } from '../display/display-templates';
 import { GroupScope, QueryService } from '../query.service';
 import { checkQueryText, costError, GRAPHQL_LIMITS, queryCost } from './graphql-cost';
 import { SearchArgs, SearchContext, retracedSearchSchema } from './retraced-search.schema';
@@ -31,12 +33,14 @@ export class RetracedGraphqlService {
   constructor(
     private readonly queries: QueryService,
     @Inject(IDENTITY_RESOLVER) private readonly identities: IdentityResolver,
+    private readonly displayTemplates: DisplayTemplateService,
   ) {}
 
   /** The GraphQL answer of a request that ran; a 400 (InvalidInputException) for one that cannot. */
   async execute(body: unknown, request: GraphqlRequest): Promise<ExecutionResult> {
     const { document, variables, operationName } = prepare(body);
     const searches: RanSearch[] = [];
+    const templates = await this.displayTemplates.of(request.projectId);
     let previous: Promise<unknown> = Promise.resolve();
     const context: SearchContext = {
       search: (args) => {
@@ -51,6 +55,7 @@ export class RetracedGraphqlService {
         previous = run.catch(() => undefined);
         return run;
       },
+      sentenceOf: (event, actorName) => (templates.length > 0 ? renderTemplate(templates, event, actorName) : undefined),
       displayNameOf: (guid) => {
         const resolution = this.identities.resolveLocal(guid);
         return resolution?.status === 'resolved' ? resolution.person.displayName : undefined;

@@ -14,6 +14,8 @@ export interface SearchContext {
   search(args: SearchArgs): Promise<SearchConnection>;
   /** The directory's display name of a resolved actor, for the sentence. */
   displayNameOf?(guid: string): string | undefined;
+  /** The project's own sentence for an event, when one of its display templates renders it. */
+  sentenceOf?(event: AuditEventView, actorName: string | undefined): string | undefined;
 }
 
 export interface SearchArgs {
@@ -96,7 +98,10 @@ const Event = new GraphQLObjectType<AuditEventView>({
     crud: { type: GraphQLString },
     display: {
       type: Display,
-      resolve: (e, _args, context: SearchContext) => ({ markdown: displayMarkdown(e, e.actor?.guid ? context.displayNameOf?.(e.actor.guid) : undefined) }),
+      resolve: (e, _args, context: SearchContext) => {
+        const directoryName = e.actor?.guid ? context.displayNameOf?.(e.actor.guid) : undefined;
+        return { markdown: context.sentenceOf?.(e, directoryName ?? e.actor?.name ?? undefined) ?? displayMarkdown(e, directoryName) };
+      },
     },
     received: { type: GraphQLString },
     created: { type: GraphQLString },

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The Retraced viewer: vouchers (viewer tokens), revoked sessions, saved exports, enterprise tokens, the session signing key. */
+/** The Retraced viewer and enterprise API: vouchers (viewer tokens), revoked sessions, saved exports, enterprise tokens, saved and active searches, display templates, the session signing key, and an index for a group's log. */
 export class ViewerSqlite1764800000000 implements MigrationInterface {
   name = 'ViewerSqlite1764800000000';
 
@@ -45,6 +45,32 @@ export class ViewerSqlite1764800000000 implements MigrationInterface {
       revoked_at INTEGER
     )`);
     await q.query(`CREATE INDEX enterprise_tokens_group ON enterprise_tokens (project_id, group_id)`);
+    await q.query(`CREATE TABLE saved_searches (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      body TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    )`);
+    await q.query(`CREATE TABLE active_searches (
+      id TEXT PRIMARY KEY,
+      saved_search_id TEXT NOT NULL,
+      project_id TEXT NOT NULL,
+      group_id TEXT NOT NULL,
+      after_seq INTEGER NOT NULL,
+      next_token TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    )`);
+    await q.query(`CREATE TABLE display_templates (
+      project_id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      action TEXT NOT NULL,
+      template TEXT NOT NULL,
+      PRIMARY KEY (project_id, position)
+    )`);
+    // A group's log, newest first: the viewer's and the enterprise API's every read.
+    await q.query(`CREATE INDEX audit_events_project_group ON audit_events (project_id, group_id, seq)`);
     await q.query(`CREATE TABLE instance_secrets (
       name TEXT PRIMARY KEY,
       value TEXT NOT NULL,
@@ -53,6 +79,7 @@ export class ViewerSqlite1764800000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['instance_secrets', 'enterprise_tokens', 'viewer_exports', 'viewer_session_revocations', 'viewer_tokens']) await q.query(`DROP TABLE ${table}`);
+    await q.query(`DROP INDEX audit_events_project_group`);
+    for (const table of ['display_templates', 'active_searches', 'saved_searches', 'instance_secrets', 'enterprise_tokens', 'viewer_exports', 'viewer_session_revocations', 'viewer_tokens']) await q.query(`DROP TABLE ${table}`);
   }
 }
