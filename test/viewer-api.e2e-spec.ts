@@ -146,7 +146,7 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
     expect((await search(token, 'crud:c,u,d', '?skipViewLogEvent=true')).status).toBe(200);
     const views = (await readAllEvents(t.baseUrl, A, true)).filter((e) => e.action === 'acme.log.viewed');
     expect(views).toHaveLength(1);
-    expect(views[0]).toMatchObject({ actor: { id: 'carol' }, group: { id: 'g1' }, crud: 'r', fields: { rows: '4' } });
+    expect(views[0]).toMatchObject({ actor: { id: 'carol' }, group: { id: 'g1' }, crud: 'r', fields: { 'filter.query': 'crud:c,u,d', 'filter.last': '50' } });
   });
 
   it('answers CORS only for the allowed origins', async () => {

@@ -62,20 +62,21 @@ export class ViewerController {
     return this.graphql.execute(body, {
       projectId: viewer.projectId,
       scope: { groupId: viewer.groupId, targetId: viewer.targetId },
-      record: async (searches) => {
-        if (typeof skip === 'string' && skip !== '' && skip !== 'false') return;
-        await this.readAudit.record({
-          caller: viewer,
-          projectId: viewer.projectId,
-          kind: 'search',
-          action: viewer.viewLogAction,
-          groupId: viewer.groupId,
-          filters: searchFilters(searches),
-          rows: searches.reduce((sum, s) => sum + s.rows, 0),
-          requestId: String(request.id),
-          clientIp: request.ip,
-        });
-      },
+      // Retraced's view event: the session's view_log_action, committed while the search runs.
+      recordView:
+        typeof skip === 'string' && skip !== '' && skip !== 'false'
+          ? undefined
+          : (args) =>
+              this.readAudit.record({
+                caller: viewer,
+                projectId: viewer.projectId,
+                kind: 'view',
+                action: viewer.viewLogAction,
+                groupId: viewer.groupId,
+                filters: searchFilters([{ args, rows: 0 }]),
+                requestId: String(request.id),
+                clientIp: request.ip,
+              }),
     });
   }
 

@@ -20,7 +20,12 @@ export interface GraphqlRequest {
   /** Imposed on every search: a viewer's or an enterprise token's group (and target). */
   scope?: GroupScope;
   /** Called once after the searches ran (not when none did), before the answer: the read record. */
-  record(searches: RanSearch[]): Promise<void>;
+  record?(searches: RanSearch[]): Promise<void>;
+  /**
+   * Or: called once when the first search starts, with its arguments, and committed while the
+   * searches run (a viewer's view of the log, which records no row count); awaited before the answer.
+   */
+  recordView?(args: SearchArgs): Promise<void>;
 }
 
 /**
@@ -42,11 +47,16 @@ export class RetracedGraphqlService {
     const searches: RanSearch[] = [];
     const templates = await this.displayTemplates.of(request.projectId);
     let previous: Promise<unknown> = Promise.resolve();
+    let view: Promise<void> | undefined;
     const context: SearchContext = {
       search: (args) => {
         // Escapes in the document (\u0000) reach the arguments only after parsing.
         const problem = inspectRequestValue(args, 'search');
         if (problem) return Promise.reject(new InvalidInputException([problem]));
+        if (request.recordView && !view) {
+          view = request.recordView(args);
+          view.catch(() => undefined);
+        }
         const run = previous.then(async () => {
           const connection = await this.queries.search(request.projectId, args, request.scope);
           searches.push({ args, rows: connection.edges.length });
@@ -62,11 +72,13 @@ export class RetracedGraphqlService {
       },
     };
     const result = await execute({ schema: retracedSearchSchema, document, variableValues: variables, operationName, contextValue: context });
+    // The view is on record before any answer leaves, failed searches included.
+    if (view) await view;
     // A failure of the service itself (storage down, a bug) is not the client's: the error filter
     // answers it with 503/500 and logs it, instead of a 400 carrying the raw message.
     const internal = result.errors?.map((e) => e.originalError).find((e) => e && !(e instanceof InvalidInputException) && !(e instanceof GraphQLError));
     if (internal) throw internal;
-    if (searches.length > 0) await request.record(searches);
+    if (searches.length > 0 && request.record) await request.record(searches);
     // A query that cannot run (bad search string, bad arguments) is the client's error, answered in
     // the service's one error shape; a query that partly ran answers GraphQL's own {data, errors}.
     const failed = result.errors?.length && (!result.data || Object.values(result.data).every((v) => v === null));
