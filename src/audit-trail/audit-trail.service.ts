@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import type { Crud, SourceApi } from '../ingestion/audit-event';
 import { newEventId } from '../ingestion/event-id';
+import { UnknownProjectError } from '../ingestion/event-store/audit-event-store';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { Caller, callerActor } from '../tenancy/principal';
 
@@ -63,7 +64,10 @@ export class AuditTrailService {
         { requestId: entry.requestId, clientIp: entry.clientIp, receivedAt: now },
       );
     } catch (error) {
-      this.logger.error({ msg: 'could not record an operation in the audit trail', action: entry.action, request_id: entry.requestId, error: (error as Error).message });
+      // A project that does not exist (the read named one) is answered 404; anything else is worth an error line.
+      if (!(error instanceof UnknownProjectError)) {
+        this.logger.error({ msg: 'could not record an operation in the audit trail', action: entry.action, request_id: entry.requestId, error: (error as Error).message });
+      }
       throw error;
     }
   }

@@ -134,7 +134,9 @@ export class BatchWriter implements BeforeApplicationShutdown {
         for (const unit of units) await this.commit([unit]);
         return;
       }
-      this.logger.error({ msg: 'batch commit failed', events: units.reduce((n, u) => n + u.events.length, 0), error: String(error) });
+      // An unknown project is the caller's mistake (answered 404), not the store's.
+      const log = error instanceof UnknownProjectError ? this.logger.debug.bind(this.logger) : this.logger.error.bind(this.logger);
+      log({ msg: 'batch commit failed', events: units.reduce((n, u) => n + u.events.length, 0), error: String(error) });
       // Unavailability is worth a retry (503); any other failure is a defect, not the client's to retry.
       const refusal =
         error instanceof UnknownProjectError || !isDatabaseUnavailable(error)

@@ -92,7 +92,11 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   });
   // Query strings and path parameters obey the same rules as bodies (no NUL, no lone surrogate).
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const problem = badQueryEncoding(request.url) ?? inspectRequestValue(request.query, 'query', 4) ?? inspectRequestValue(request.params, 'path', 2);
+    // Most writes (the Audit API) have neither: nothing to walk.
+    const hasQuery = request.url.includes('?');
+    const hasParams = request.params !== null && typeof request.params === 'object' && Object.keys(request.params).length > 0;
+    if (!hasQuery && !hasParams) return done();
+    const problem = (hasQuery ? (badQueryEncoding(request.url) ?? inspectRequestValue(request.query, 'query', 4)) : undefined) ?? (hasParams ? inspectRequestValue(request.params, 'path', 2) : undefined);
     done(problem ? new InvalidInputException([problem]) : undefined);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
