@@ -87,6 +87,8 @@ describe.each(DIALECTS)('the enterprise API on %s', (dialect) => {
     const listed = await (await fetch(`${t.baseUrl}/publisher/v1/project/${A}/group/g2/enterprisetoken`, { headers: api })).json();
     expect(JSON.stringify(listed)).not.toContain(g2.authorization.slice('token='.length));
     expect((await fetch(`${t.baseUrl}/publisher/v1/project/${A}/group/g2/enterprisetoken/${listed[0].id}`, { method: 'DELETE', headers: api })).status).toBe(204);
+    const changes = await (await fetch(`${t.baseUrl}/audit/v1/events?project=${A}&action=audit.enterprise_token.*`, { headers: adminHeaders() })).json();
+    expect(changes.events.find((e: Json) => e.action === 'audit.enterprise_token.delete')).toMatchObject({ crud: 'd', group: { id: 'g2' }, target: { id: listed[0].id, type: 'enterprise_token' } });
     expect((await fetch(`${t.baseUrl}/enterprise/v1/search/adhoc`, { headers: g2 })).status).toBe(401);
     expect((await fetch(`${t.baseUrl}/enterprise/v1/search/adhoc`, { headers: { authorization: 'token=eit_forged' } })).status).toBe(401);
     // An enterprise token reaches its group's log and nothing else.

@@ -2,8 +2,10 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
+import type { AuditTrailService } from '../audit-trail/audit-trail.service';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
-import type { EnterpriseCaller } from '../tenancy/principal';
+import type { Crud } from '../ingestion/audit-event';
+import type { Caller, EnterpriseCaller } from '../tenancy/principal';
 import { tokenDigest } from '../tenancy/token-header';
 import { EnterpriseTokenEntity } from './viewer.entities';
 import { DEFAULT_VIEW_LOG_ACTION } from './viewer-session.service';
@@ -79,4 +81,25 @@ export class EnterpriseTokenService {
     this.cache.set(key, { caller, until: now + CACHE_TTL_MS });
     return caller;
   }
+}
+
+const CRUD_OF = { create: 'c', update: 'u', delete: 'd' } as const satisfies Record<string, Crud>;
+
+/** An enterprise token's creation, renaming or revocation, as an audit event in its project and group (whoever did it). */
+export function recordEnterpriseTokenChange(
+  trail: AuditTrailService,
+  change: { caller: Caller; entity: EnterpriseTokenEntity; what: keyof typeof CRUD_OF; requestId: string; clientIp: string },
+): Promise<void> {
+  const { entity, what } = change;
+  return trail.record({
+    caller: change.caller,
+    projectId: entity.projectId,
+    action: `audit.enterprise_token.${what}`,
+    crud: CRUD_OF[what],
+    description: `enterprise token ${entity.displayName}: ${what}`,
+    target: { id: entity.id, name: entity.displayName, type: 'enterprise_token' },
+    group: { id: entity.groupId },
+    requestId: change.requestId,
+    clientIp: change.clientIp,
+  });
 }

@@ -4,10 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../audit-trail/audit-trail.service';
 import { InvalidInputException } from '../infrastructure/http/api-error';
 import { validateBody } from '../infrastructure/http/validate-body';
-import type { Crud } from '../ingestion/audit-event';
 import { AuthenticatedRequest, principalOf } from '../tenancy/authorization/auth.guard';
 import { Authorize, projectParam } from '../tenancy/authorization/authorize.decorator';
-import { EnterpriseTokenService } from './enterprise-token.service';
+import { EnterpriseTokenService, recordEnterpriseTokenChange } from './enterprise-token.service';
 import { PublisherEnterpriseTokenDto } from './viewer.dto';
 import { ViewerSessionService } from './viewer-session.service';
 
@@ -90,7 +89,7 @@ export class ViewerTokenController {
   async createEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
     const dto = validateBody(PublisherEnterpriseTokenDto, body);
     const { token, entity } = await this.enterprise.create({ projectId, groupId, displayName: dto.display_name, viewLogAction: dto.view_log_action });
-    await this.record(request, projectId, groupId, 'create', 'c', entity.id, entity.displayName);
+    await recordEnterpriseTokenChange(this.trail, { caller: principalOf(request), entity, what: 'create', requestId: String(request.id), clientIp: request.ip });
     return { id: entity.id, token, display_name: entity.displayName, view_log_action: entity.viewLogAction };
   }
 
@@ -107,7 +106,7 @@ export class ViewerTokenController {
   async renameEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('tokenId') tokenId: string, @Body() body: unknown, @Req() request: Request) {
     const dto = validateBody(PublisherEnterpriseTokenDto, body);
     const entity = await this.enterprise.rename(projectId, groupId, tokenId, dto.display_name);
-    await this.record(request, projectId, groupId, 'update', 'u', entity.id, entity.displayName);
+    await recordEnterpriseTokenChange(this.trail, { caller: principalOf(request), entity, what: 'update', requestId: String(request.id), clientIp: request.ip });
     return { id: entity.id, display_name: entity.displayName, view_log_action: entity.viewLogAction };
   }
 
@@ -117,20 +116,6 @@ export class ViewerTokenController {
   @ApiOperation({ summary: 'Revoke an enterprise token' })
   async revokeEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('tokenId') tokenId: string, @Req() request: Request): Promise<void> {
     const entity = await this.enterprise.revoke(projectId, groupId, tokenId);
-    await this.record(request, projectId, groupId, 'delete', 'd', entity.id, entity.displayName);
-  }
-
-  private record(request: Request, projectId: string, groupId: string, what: string, crud: Crud, id: string, name: string) {
-    return this.trail.record({
-      caller: principalOf(request),
-      projectId,
-      action: `audit.enterprise_token.${what}`,
-      crud,
-      description: `enterprise token ${name}: ${what}`,
-      target: { id, name, type: 'enterprise_token' },
-      group: { id: groupId },
-      requestId: String(request.id),
-      clientIp: request.ip,
-    });
+    await recordEnterpriseTokenChange(this.trail, { caller: principalOf(request), entity, what: 'delete', requestId: String(request.id), clientIp: request.ip });
   }
 }

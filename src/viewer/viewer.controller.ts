@@ -11,7 +11,7 @@ import { parseRetracedSearch } from '../query/search/retraced-search-query';
 import { AuthenticatedRequest } from '../tenancy/authorization/auth.guard';
 import { Authorize, projectParam, Public } from '../tenancy/authorization/authorize.decorator';
 import type { ViewerCaller } from '../tenancy/principal';
-import { EnterpriseTokenService } from './enterprise-token.service';
+import { EnterpriseTokenService, recordEnterpriseTokenChange } from './enterprise-token.service';
 import { ViewerExportEntity } from './viewer.entities';
 import { CreateExportDto, EnterpriseTokenNameDto, ExportBodyDto, ViewerSessionDto } from './viewer.dto';
 import { ViewerExportService } from './viewer-export.service';
@@ -153,7 +153,7 @@ export class ViewerController {
     const viewer = viewerOf(request);
     const dto = validateBody(EnterpriseTokenNameDto, body);
     const { token, entity } = await this.enterprise.create({ projectId: viewer.projectId, groupId: viewer.groupId, displayName: dto.displayName });
-    await this.recordToken(request, viewer, 'create', 'c', entity.id, entity.displayName);
+    await recordEnterpriseTokenChange(this.trail, { caller: viewer, entity, what: 'create', requestId: String(request.id), clientIp: request.ip });
     return { id: entity.id, token, display_name: entity.displayName, project_id: entity.projectId, group_id: entity.groupId, view_log_action: entity.viewLogAction };
   }
 
@@ -164,7 +164,7 @@ export class ViewerController {
     const viewer = viewerOf(request);
     const dto = validateBody(EnterpriseTokenNameDto, body);
     const entity = await this.enterprise.rename(viewer.projectId, viewer.groupId, tokenId, dto.displayName);
-    await this.recordToken(request, viewer, 'update', 'u', entity.id, entity.displayName);
+    await recordEnterpriseTokenChange(this.trail, { caller: viewer, entity, what: 'update', requestId: String(request.id), clientIp: request.ip });
     return { id: entity.id, display_name: entity.displayName, project_id: entity.projectId, group_id: entity.groupId, view_log_action: entity.viewLogAction };
   }
 
@@ -175,22 +175,9 @@ export class ViewerController {
   async deleteToken(@Param('tokenId') tokenId: string, @Req() request: Request): Promise<void> {
     const viewer = viewerOf(request);
     const entity = await this.enterprise.revoke(viewer.projectId, viewer.groupId, tokenId);
-    await this.recordToken(request, viewer, 'delete', 'd', entity.id, entity.displayName);
+    await recordEnterpriseTokenChange(this.trail, { caller: viewer, entity, what: 'delete', requestId: String(request.id), clientIp: request.ip });
   }
 
-  private recordToken(request: Request, viewer: ViewerCaller, what: string, crud: Crud, id: string, name: string) {
-    return this.trail.record({
-      caller: viewer,
-      projectId: viewer.projectId,
-      action: `audit.enterprise_token.${what}`,
-      crud,
-      description: `enterprise token ${name}: ${what}`,
-      target: { id, name, type: 'enterprise_token' },
-      group: { id: viewer.groupId },
-      requestId: String(request.id),
-      clientIp: request.ip,
-    });
-  }
 }
 
 function exportView(entity: ViewerExportEntity) {
