@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
+import { launchChromium } from '../test/support/viewer/chromium';
 
 export const EVENTS = 1_000_000;
 export const PEOPLE = 10_000;
+/** The directory the person picker searches: the 10,000 actors and 90,000 more. */
+export const PICKER_PEOPLE = 100_000;
 
 export interface QueryBenchResult {
   events: number;
@@ -23,6 +26,17 @@ export interface QueryBenchResult {
   /** The logs-viewer widget's first page (its Search query, 20 events and the group's total) for one group of 50,000 events. */
   viewer_first_page_p50_ms: number;
   viewer_first_page_p95_ms: number;
+  /** The console's person page counts: one person's histogram, and their facets (each p95). */
+  person_histogram_p95_ms: number;
+  person_facets_p95_ms: number;
+  /** People suggestions (GET /identity/v1/people) with PICKER_PEOPLE people in the directory mirror. */
+  picker_people: number;
+  people_suggest_p50_ms: number;
+  people_suggest_p95_ms: number;
+  /** Chromium: from navigation to a person page until its first events are rendered. */
+  console_person_page_p50_ms: number;
+  console_person_page_p95_ms: number;
+  console_js_gzip_kib: number;
   export_rows: number;
   export_rows_per_s: number;
   export_peak_rss_mib: number;
@@ -151,6 +165,95 @@ async function viewerFirstPages(service: string, adminToken: string): Promise<nu
   return times;
 }
 
+/** The console's person page asks for the histogram and the facets together; each is timed. */
+async function personCounts(service: string, adminToken: string): Promise<{ histogram: number[]; facets: number[] }> {
+  const histogram: number[] = [];
+  const facets: number[] = [];
+  for (let k = 0; k < 200; k++) {
+    const person = (k * 6007) % PEOPLE;
+    const alias = encodeURIComponent([`user${person}`, `user${person}@corp.example.com`][k % 2]);
+    const [h, f] = await Promise.all([
+      timedGet(`${service}/audit/v1/events/histogram?actor=${alias}&tz_offset=0`, adminToken),
+      timedGet(`${service}/audit/v1/events/facets?actor=${alias}`, adminToken),
+    ]);
+    if (h.body.total !== 100 || f.body.total !== 100) throw new Error(`person ${person}: histogram ${h.body.total}, facets ${f.body.total} (expected 100 each)`);
+    histogram.push(h.ms);
+    facets.push(f.ms);
+  }
+  return { histogram, facets };
+}
+
+const FIRST = ['John', 'Maria', 'Wei', 'Aisha', 'Olga', 'Pedro', 'Kenji', 'Fatima', 'Liam', 'Noor'];
+const LAST = ['Smith', 'Garcia', 'Chen', 'Khan', 'Ivanova', 'Silva', 'Sato', 'Haddad', 'Murphy', 'Ali', 'Novak', 'Jensen'];
+
+/** 90,000 more people (names shared by many, as in a real directory), so the picker searches 100,000. */
+async function seedPickerPeople(url: string): Promise<void> {
+  const pg = new Client({ connectionString: url });
+  await pg.connect();
+  try {
+    await pg.query(`INSERT INTO directory_people (guid, source, username, upn, email, dn, display_name, groups, disabled, deleted, first_seen_at, last_seen_at)
+      SELECT '10000000-0000-4000-8000-' || lpad(i::text, 12, '0'), 'provisioning', 'p' || i, 'p' || i || '@corp.example.com', 'person' || i || '@corp.example.com',
+             'uid=p' || i || ',ou=staff,dc=corp,dc=example,dc=com',
+             (ARRAY[${FIRST.map((n) => `'${n}'`).join(',')}])[1 + i % ${FIRST.length}] || ' ' || (ARRAY[${LAST.map((n) => `'${n}'`).join(',')}])[1 + (i / ${FIRST.length}) % ${LAST.length}],
+             '[{"dn":"cn=staff,ou=groups,dc=corp,dc=example,dc=com","name":"staff"}]', i % 97 = 0, false, 0, 0
+      FROM generate_series(0, ${PICKER_PEOPLE - PEOPLE - 1}) AS i`);
+  } finally {
+    await pg.end();
+  }
+}
+
+/** What people type into the picker: starts of names, usernames, emails and DNs. */
+function pickerQuery(k: number): string {
+  const n = (k * 7919) % PICKER_PEOPLE;
+  const options = [
+    FIRST[k % FIRST.length].slice(0, 2 + (k % 3)),
+    `${FIRST[k % FIRST.length]} ${LAST[k % LAST.length].slice(0, 2)}`,
+    LAST[k % LAST.length].slice(0, 3),
+    `user${n % PEOPLE}`.slice(0, 4 + (k % 4)),
+    `person${n}@corp`,
+    `uid=p${n}`,
+  ];
+  return options[k % options.length];
+}
+
+async function pickerSuggestions(service: string, adminToken: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let k = 0; k < 300; k++) {
+    const q = pickerQuery(k);
+    const { ms, body } = await timedGet(`${service}/identity/v1/people?q=${encodeURIComponent(q)}&limit=8`, adminToken);
+    if (!Array.isArray(body.people) || body.people.length === 0) throw new Error(`no suggestions for ${q}`);
+    times.push(ms);
+  }
+  return times;
+}
+
+/** A signed-in console in Chromium: navigation to a person page until their first events are on screen. */
+async function consolePersonPages(service: string, adminToken: string): Promise<number[]> {
+  const signIn = await fetch(`${service}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: adminToken }) });
+  if (signIn.status !== 201) throw new Error(`console sign-in answered ${signIn.status}`);
+  const value = (signIn.headers.get('set-cookie') ?? '').split(';')[0].split('=')[1];
+  const browser = await launchChromium();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: 'audit_console', value, url: service }]);
+    const page = await context.newPage();
+    // The first visit fetches and compiles the console's script; later ones find it cached, as an admin's browser would.
+    await page.goto(`${service}/console/person/user1`);
+    await page.locator('table.events tbody tr').first().waitFor();
+    const times: number[] = [];
+    for (let k = 0; k < 30; k++) {
+      const person = (k * 313) % PEOPLE;
+      const started = performance.now();
+      await page.goto(`${service}/console/person/${encodeURIComponent(`user${person}@corp.example.com`)}`);
+      await page.locator('table.events tbody tr').first().waitFor();
+      times.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    await browser.close();
+  }
+}
+
 export async function queryBench(adminToken: string, root: string): Promise<QueryBenchResult> {
   const db = await createTestDatabase('postgres');
   try {
@@ -188,6 +291,7 @@ export async function queryBench(adminToken: string, root: string): Promise<Quer
         textTimes.push((await timedGet(`${base}?q=${encodeURIComponent(k % 2 ? 'escalated compliance' : `report ${k}`)}&limit=50`, adminToken)).ms);
       }
       const viewerTimes = await viewerFirstPages(server.baseUrl, adminToken);
+      const counts = await personCounts(server.baseUrl, adminToken);
       const rssBefore = rssMiB(server.pid!);
       started = performance.now();
       const response = await fetch(`${base}/export?format=ndjson`, { headers: { authorization: `Bearer ${adminToken}` } });
@@ -209,6 +313,14 @@ export async function queryBench(adminToken: string, root: string): Promise<Quer
         free_text_p95_ms: percentile(textTimes, 95),
         viewer_first_page_p50_ms: percentile(viewerTimes, 50),
         viewer_first_page_p95_ms: percentile(viewerTimes, 95),
+        person_histogram_p95_ms: percentile(counts.histogram, 95),
+        person_facets_p95_ms: percentile(counts.facets, 95),
+        picker_people: PICKER_PEOPLE,
+        people_suggest_p50_ms: 0,
+        people_suggest_p95_ms: 0,
+        console_person_page_p50_ms: 0,
+        console_person_page_p95_ms: 0,
+        console_js_gzip_kib: Math.round(JSON.parse(readFileSync(join(root, 'dist', 'console', 'size.json'), 'utf8')).js_gzip_bytes / 102.4) / 10,
         export_rows: rows,
         export_rows_per_s: Math.round(rows / exportS),
         export_peak_rss_mib: peakRssMiB(server.pid!),
@@ -218,6 +330,16 @@ export async function queryBench(adminToken: string, root: string): Promise<Quer
         verify_events_per_s: Math.round(verified.sealed_events / verifyS),
       };
       await writePlans(db.url, root);
+      // The picker's directory: 100,000 people, loaded into the mirror at start-up.
+      await server.stop();
+      await seedPickerPeople(db.url);
+      server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' });
+      const suggestions = await pickerSuggestions(server.baseUrl, adminToken);
+      result.people_suggest_p50_ms = percentile(suggestions, 50);
+      result.people_suggest_p95_ms = percentile(suggestions, 95);
+      const pages = await consolePersonPages(server.baseUrl, adminToken);
+      result.console_person_page_p50_ms = percentile(pages, 50);
+      result.console_person_page_p95_ms = percentile(pages, 95);
       return result;
     } finally {
       await server.stop();

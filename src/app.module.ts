@@ -4,6 +4,7 @@ import { AdministrationModule } from './administration/administration.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { HealthModule } from './infrastructure/health/health.module';
 import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter';
@@ -37,6 +38,7 @@ export class AppModule {
         QueryModule,
         IntegrityModule,
         ViewerModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },

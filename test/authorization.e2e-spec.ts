@@ -11,6 +11,8 @@ const INTEGRATION = 'integration-token-0123456789abcdef';
 const PRINCIPALS = [
   'none', 'wrong', 'revoked', 'forgedViewer', 'integration', 'publishA', 'readA', 'adminA', 'publishB', 'readB', 'adminB', 'retracedA',
   'viewerA', 'viewerAdminA', 'viewerB', 'enterpriseA', 'provision', 'directory', 'instance',
+  // Console sessions (cookies): signed in with A's read token, with the instance admin token, and one signed out.
+  'consoleReadA', 'consoleInstance', 'consoleEnded',
 ] as const;
 type PrincipalName = (typeof PRINCIPALS)[number];
 
@@ -31,6 +33,10 @@ const PUBLISHERS_A = ['publishA', 'adminA', 'retracedA', 'instance'] as const;
 const READERS_A = ['readA', 'adminA', 'retracedA', 'instance'] as const;
 const ADMINS_A = ['adminA', 'instance'] as const;
 const VIEWERS_A = ['viewerA', 'viewerAdminA'] as const;
+/** Reading A's events: its reading tokens, and console sessions that read it. */
+const EVENT_READERS_A = [...READERS_A, 'consoleReadA', 'consoleInstance'] as const;
+const DIRECTORY_READERS = ['directory', 'instance', 'consoleInstance'] as const;
+const CONSOLES = ['consoleReadA', 'consoleInstance'] as const;
 
 /** The README's authorization table, as data: every route, and who may call it. */
 const TABLE: Row[] = [
@@ -38,11 +44,14 @@ const TABLE: Row[] = [
   ...['/publisher/v1', '/auditlog/publisher/v1'].flatMap((prefix): Row[] => [
     { method: 'POST', route: `${prefix}/project/:projectId/event`, url: `${prefix}/project/{A}/event`, body: {}, allowed: PUBLISHERS_A },
     { method: 'POST', route: `${prefix}/project/:projectId/event/bulk`, url: `${prefix}/project/{A}/event/bulk`, body: {}, allowed: PUBLISHERS_A },
-    { method: 'POST', route: `${prefix}/project/:projectId/graphql`, url: `${prefix}/project/{A}/graphql`, body: {}, allowed: READERS_A },
+    { method: 'POST', route: `${prefix}/project/:projectId/graphql`, url: `${prefix}/project/{A}/graphql`, body: {}, allowed: EVENT_READERS_A },
   ]),
-  { method: 'GET', route: '/audit/v1/events', url: '/audit/v1/events?project={A}&limit=1', allowed: READERS_A },
-  { method: 'GET', route: '/audit/v1/events/export', url: '/audit/v1/events/export?project={A}&format=bogus', allowed: READERS_A },
-  { method: 'GET', route: '/audit/v1/integrity', url: '/audit/v1/integrity?project={A}', allowed: READERS_A },
+  { method: 'GET', route: '/audit/v1/events', url: '/audit/v1/events?project={A}&limit=1', allowed: EVENT_READERS_A },
+  { method: 'GET', route: '/audit/v1/events/export', url: '/audit/v1/events/export?project={A}&format=bogus', allowed: EVENT_READERS_A },
+  { method: 'GET', route: '/audit/v1/events/histogram', url: '/audit/v1/events/histogram?project={A}&interval=bogus', allowed: EVENT_READERS_A },
+  { method: 'GET', route: '/audit/v1/events/facets', url: '/audit/v1/events/facets?project={A}&top=0', allowed: EVENT_READERS_A },
+  { method: 'GET', route: '/audit/v1/events/:id', url: '/audit/v1/events/no-such-event?project={A}', allowed: EVENT_READERS_A },
+  { method: 'GET', route: '/audit/v1/integrity', url: '/audit/v1/integrity?project={A}', allowed: EVENT_READERS_A },
   { method: 'POST', route: '/audit/v1/integrity/seal', url: '/audit/v1/integrity/seal?project={A}', allowed: ADMINS_A },
   { method: 'POST', route: '/admin/v1/project', url: '/admin/v1/project', body: {}, allowed: ['instance'] },
   { method: 'GET', route: '/admin/v1/project', url: '/admin/v1/project', allowed: ['instance'] },
@@ -52,9 +61,11 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/admin/v1/token', url: '/admin/v1/token', body: {}, allowed: ['instance'] },
   { method: 'GET', route: '/admin/v1/token', url: '/admin/v1/token', allowed: ['instance'] },
   { method: 'DELETE', route: '/admin/v1/token/:tokenId', url: '/admin/v1/token/no-such-token', allowed: ['instance'] },
-  { method: 'GET', route: '/identity/v1/sources', url: '/identity/v1/sources', allowed: ['directory', 'instance'] },
-  { method: 'GET', route: '/identity/v1/user/:identifier', url: '/identity/v1/user/jdoe', allowed: ['directory', 'instance'] },
-  { method: 'GET', route: '/identity/v1/user/:identifier/exists', url: '/identity/v1/user/jdoe/exists', allowed: ['directory', 'instance'] },
+  { method: 'GET', route: '/identity/v1/sources', url: '/identity/v1/sources', allowed: DIRECTORY_READERS },
+  { method: 'GET', route: '/identity/v1/user/:identifier', url: '/identity/v1/user/jdoe', allowed: DIRECTORY_READERS },
+  { method: 'GET', route: '/identity/v1/user/:identifier/exists', url: '/identity/v1/user/jdoe/exists', allowed: DIRECTORY_READERS },
+  { method: 'GET', route: '/identity/v1/people', url: '/identity/v1/people?q=jd', allowed: DIRECTORY_READERS },
+  { method: 'POST', route: '/identity/v1/login', url: '/identity/v1/login', body: {}, allowed: ['provision', 'instance'] },
   { method: 'POST', route: '/identity/v1/sync', url: '/identity/v1/sync', body: { mode: 'bogus' }, allowed: ['instance'] },
   { method: 'GET', route: '/provisioning/v1/ping', url: '/provisioning/v1/ping', allowed: ['provision', 'instance'] },
   { method: 'POST', route: '/provisioning/v1/user/create', url: '/provisioning/v1/user/create', body: {}, allowed: ['provision', 'instance'] },
@@ -92,6 +103,14 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/health', url: '/health', allowed: 'everyone' },
   { method: 'GET', route: '/health/ready', url: '/health/ready', allowed: 'everyone' },
   { method: 'GET', route: '/metrics', url: '/metrics', allowed: 'everyone' },
+  { method: 'GET', route: '/console', url: '/console', allowed: 'everyone' },
+  { method: 'GET', route: '/console/*', url: '/console/person/jdoe', allowed: 'everyone' },
+  { method: 'GET', route: '/console/assets/:file', url: '/console/assets/nothing.js', allowed: 'everyone' },
+  { method: 'GET', route: '/console/api/sign-in', url: '/console/api/sign-in', allowed: 'everyone' },
+  { method: 'POST', route: '/console/api/session', url: '/console/api/session', body: {}, allowed: 'everyone' },
+  { method: 'GET', route: '/console/api/session', url: '/console/api/session', allowed: CONSOLES },
+  // Last: it signs the console sessions out.
+  { method: 'DELETE', route: '/console/api/session', url: '/console/api/session', allowed: CONSOLES },
 ];
 
 /** The routes Nest registered, read from the controllers' own metadata. */
@@ -160,6 +179,15 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
     headers.integration = bearer(INTEGRATION);
     headers.none = {};
     headers.instance = adminHeaders();
+    const consoleSession = async (token: string) => {
+      const response = await postJson(`${t.baseUrl}/console/api/session`, { token });
+      expect(response.status).toBe(201);
+      return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] };
+    };
+    headers.consoleReadA = await consoleSession(headers.readA!.authorization.slice('Bearer '.length));
+    headers.consoleInstance = await consoleSession(adminHeaders().authorization.slice('Bearer '.length));
+    headers.consoleEnded = await consoleSession(headers.readA!.authorization.slice('Bearer '.length));
+    expect((await fetch(`${t.baseUrl}/console/api/session`, { method: 'DELETE', headers: headers.consoleEnded })).status).toBe(204);
   });
   afterAll(async () => {
     await t?.close();
@@ -183,7 +211,7 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
       });
       await response.arrayBuffer();
       const passes = row.allowed === 'everyone' || row.allowed.includes(principal);
-      const unauthenticated = principal === 'none' || principal === 'wrong' || principal === 'revoked' || principal === 'forgedViewer';
+      const unauthenticated = principal === 'none' || principal === 'wrong' || principal === 'revoked' || principal === 'forgedViewer' || principal === 'consoleEnded';
       expected[principal] = passes ? 'pass' : unauthenticated ? 401 : 403;
       outcomes[principal] = response.status;
     }

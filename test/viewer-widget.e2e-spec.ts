@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
 import { ServerProcess } from './support/server-process';
 import { ADMIN_TOKEN, adminHeaders, postJson } from './support/test-app';
+import './support/browser-matchers';
 import { launchChromium } from './support/viewer/chromium';
 import { startWidgetPage, WidgetPage } from './support/viewer/widget-page';
 
@@ -152,32 +153,4 @@ describe.each(DIALECTS)('the Retraced logs-viewer widget on %s', (dialect) => {
       await short.stop();
     }
   });
-});
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace jest {
-    interface Matchers<R> {
-      /** The locator becomes visible (within 10 s) and, when given, its text contains `text`. */
-      toBeVisibleText(text?: string): Promise<R>;
-    }
-  }
-}
-
-expect.extend({
-  async toBeVisibleText(locator: { waitFor(o: object): Promise<void>; textContent(): Promise<string | null> }, text?: string) {
-    const deadline = Date.now() + 10_000;
-    let seen: string | null = null;
-    while (Date.now() < deadline) {
-      try {
-        await locator.waitFor({ state: 'visible', timeout: 1_000 });
-        seen = await locator.textContent();
-        if (text === undefined || seen?.includes(text)) return { pass: true, message: () => `visible with ${text}` };
-      } catch {
-        // not yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { pass: false, message: () => `expected the element to be visible${text ? ` with text "${text}"` : ''}; last text: ${JSON.stringify(seen)}` };
-  },
 });

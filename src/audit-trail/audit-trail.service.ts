@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
-import type { Crud, SourceApi } from '../ingestion/audit-event';
+import type { ActorIdentity, Crud, SourceApi } from '../ingestion/audit-event';
 import { newEventId } from '../ingestion/event-id';
 import { UnknownProjectError } from '../ingestion/event-store/audit-event-store';
 import { IngestionService } from '../ingestion/ingestion.service';
@@ -9,6 +9,8 @@ import { Caller, callerActor } from '../tenancy/principal';
 /** One thing the service itself did for a caller, to be kept as an audit event. */
 export interface TrailEntry {
   caller: Caller;
+  /** Who to name as the actor instead of the caller (a sign-in attempt names the username tried). */
+  actor?: { id: string; name?: string };
   /** The project it concerns (`default` for the instance). */
   projectId: string;
   action: string;
@@ -40,7 +42,7 @@ export class AuditTrailService {
 
   async record(entry: TrailEntry): Promise<void> {
     const now = this.clock.now();
-    const actor = callerActor(entry.caller);
+    const actor = entry.actor ?? callerActor(entry.caller);
     try {
       await this.ingestion.ingest(
         [
@@ -58,7 +60,7 @@ export class AuditTrailService {
             isFailure: entry.isFailure ?? false,
             isAnonymous: actor === undefined,
             fields: entry.fields,
-            identity: { status: 'unknown' },
+            identity: entry.actor ? { status: 'unknown' } : callerIdentity(entry.caller),
           },
         ],
         { requestId: entry.requestId, clientIp: entry.clientIp, receivedAt: now },
@@ -71,4 +73,11 @@ export class AuditTrailService {
       throw error;
     }
   }
+}
+
+/** A console reader signed in with the directory is recorded under their GUID, so their own history shows what they read. */
+function callerIdentity(caller: Caller): ActorIdentity {
+  if (caller.kind !== 'console' || !caller.person) return { status: 'unknown' };
+  const { guid, username, email, dn } = caller.person;
+  return { status: 'resolved', guid, username, email, dn };
 }

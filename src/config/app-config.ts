@@ -87,6 +87,18 @@ export interface AppConfig {
   /** Concurrent exports per project (and `maxConcurrentExports` in all). */
   readonly exportsPerProject: number;
   readonly viewer: ViewerConfig;
+  readonly console: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  /** The directory group (name or DN) whose members may sign in to the console and read every project; nested membership counts. */
+  readonly group?: string;
+  /** A console session ends after this long without a request. */
+  readonly sessionIdleMs: number;
+  /** A console session ends this long after sign-in, however busy. */
+  readonly sessionMaxMs: number;
+  /** Failed sign-ins per username, and per client address, per minute before 429. */
+  readonly loginFailuresPerMinute: number;
 }
 
 export interface ViewerConfig {
@@ -266,6 +278,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenTtlMs: integer(env, 'VIEWER_TOKEN_TTL_S', 300, 1, 86_400) * 1000,
       sessionTtlMs: integer(env, 'VIEWER_SESSION_TTL_S', 3600, 1, 7 * 86_400) * 1000,
       allowedOrigins: parseOrigins(read(env, 'VIEWER_ALLOWED_ORIGINS')),
+    },
+    console: {
+      group: read(env, 'CONSOLE_GROUP'),
+      sessionIdleMs: integer(env, 'CONSOLE_SESSION_IDLE_S', 1800, 60, 7 * 86_400) * 1000,
+      sessionMaxMs: integer(env, 'CONSOLE_SESSION_MAX_S', 12 * 3600, 60, 30 * 86_400) * 1000,
+      loginFailuresPerMinute: integer(env, 'LOGIN_FAILURES_PER_MINUTE', 5, 1, 10_000),
     },
   };
 }

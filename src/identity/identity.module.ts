@@ -4,6 +4,7 @@ import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { IdentityController } from './api/identity.controller';
 import { ProvisioningController } from './api/provisioning.controller';
 import { DirectoryReadiness } from './directory.readiness';
+import { DirectoryLoginService } from './login/directory-login.service';
 import { ldapDirectoryProvider } from './ldap/ldap-directory.provider';
 import { DirectoryMirrorRepository } from './mirror/directory-mirror.repository';
 import { DirectoryMirror } from './mirror/directory-mirror.service';
@@ -46,8 +47,9 @@ export class IdentityModule {
         PendingIdentityJob,
         ProvisioningService,
         DirectoryReadiness,
+        DirectoryLoginService,
       ],
-      exports: [IDENTITY_RESOLVER, DirectoryMirror, DirectorySyncService, PendingIdentityJob],
+      exports: [IDENTITY_RESOLVER, DirectoryMirror, DirectorySyncService, PendingIdentityJob, DirectoryLoginService],
     };
   }
 }

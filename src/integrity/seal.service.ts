@@ -204,6 +204,18 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     return rows.map((r) => Number(r.seq));
   }
 
+  /** The seal that covers an event, or null while the event waits for the next sealing pass. */
+  async sealOf(projectId: string, seq: number): Promise<AuditSealEntity | null> {
+    const seal = await this.dataSource
+      .getRepository(AuditSealEntity)
+      .createQueryBuilder('s')
+      .where('s.project_id = :projectId AND s.seq_to >= :seq', { projectId, seq })
+      .orderBy('s.seq_to', 'ASC')
+      .limit(1)
+      .getOne();
+    return seal && seal.seqFrom <= seq ? seal : null;
+  }
+
   /** Recomputes a project's whole chain from the stored rows and says what does not match. */
   async verify(projectId: string): Promise<IntegrityReport> {
     const report: IntegrityReport = {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../ingestion/audit-event.entity';
-import type { EventFilter, EventQuery, TimeRange } from './event-query';
+import { EventFilter, EventQuery, FACET_FIELDS, FacetField, FacetValue, TimeRange } from './event-query';
 import { EVENT_SEARCH_DIALECT, EventSearchDialect, MAX_SEARCH_WORDS, searchTerms } from './search-dialect/event-search-dialect';
 
 /** `%`, `_` and the escape character itself are literal in user text. */
@@ -32,6 +32,67 @@ export class AuditEventReader {
   /** How many events match, ignoring paging. */
   count(projectId: string, filter: EventFilter): Promise<number> {
     return this.matching(projectId, filter).getCount();
+  }
+
+  /**
+   * Matching events per time bucket (`bucketMs` wide, starting at multiples of it shifted by
+   * `offsetMs`: local midnight for days), over the newest `cap` matching events. Buckets without
+   * events are left out.
+   */
+  async histogram(projectId: string, filter: EventFilter, bucketMs: number, offsetMs: number, cap: number): Promise<{ start: number; count: number }[]> {
+    const [inner, parameters] = this.capped(projectId, filter, cap, [['e.created_at', 'created_at']]);
+    const bucket = Math.trunc(bucketMs);
+    const offset = Math.trunc(offsetMs);
+    const rows: { t: string | number; n: string | number }[] = await this.events.manager.query(
+      `SELECT ((m.created_at + ${offset}) / ${bucket}) * ${bucket} - ${offset} AS t, COUNT(*) AS n FROM (${inner}) m GROUP BY 1 ORDER BY 1`,
+      parameters,
+    );
+    return rows.map((r) => ({ start: Number(r.t), count: Number(r.n) }));
+  }
+
+  /** The oldest and newest time among the newest `cap` matching events, and how many were read. */
+  async span(projectId: string, filter: EventFilter, cap: number): Promise<{ from: number | null; to: number | null; count: number }> {
+    const [inner, parameters] = this.capped(projectId, filter, cap, [['e.created_at', 'created_at']]);
+    const [row]: { lo: unknown; hi: unknown; n: unknown }[] = await this.events.manager.query(`SELECT MIN(m.created_at) AS lo, MAX(m.created_at) AS hi, COUNT(*) AS n FROM (${inner}) m`, parameters);
+    return { from: row.lo === null ? null : Number(row.lo), to: row.hi === null ? null : Number(row.hi), count: Number(row.n) };
+  }
+
+  /** The `top` most frequent values of each facet field among the newest `cap` matching events. */
+  async facets(projectId: string, filter: EventFilter, top: number, cap: number): Promise<{ facets: Record<FacetField, FacetValue[]>; counted: number }> {
+    const [inner, parameters] = this.capped(projectId, filter, cap, [
+      ['e.action', 'action'], ['e.actor_id', 'actor_id'], ['e.actor_guid', 'actor_guid'], ['e.actor_name', 'actor_name'], ['e.actor_username', 'actor_username'], ['e.target_id', 'target_id'], ['e.target_name', 'target_name'],
+      ['e.group_id', 'group_id'], ['e.group_name', 'group_name'], ['e.source_ip', 'source_ip'], ['e.is_failure', 'is_failure'], ['e.crud', 'crud'],
+    ]);
+    const none = 'CAST(NULL AS TEXT)';
+    const parts: Record<FacetField, string> = {
+      action: `SELECT 'action' AS facet, m.action AS value, ${none} AS label, COUNT(*) AS n FROM m GROUP BY m.action`,
+      actor: `SELECT 'actor', COALESCE(m.actor_guid, m.actor_id), COALESCE(MAX(m.actor_name), MAX(m.actor_username)), COUNT(*) FROM m WHERE m.actor_id IS NOT NULL GROUP BY COALESCE(m.actor_guid, m.actor_id)`,
+      target: `SELECT 'target', m.target_id, MAX(m.target_name), COUNT(*) FROM m WHERE m.target_id IS NOT NULL GROUP BY m.target_id`,
+      group: `SELECT 'group', m.group_id, MAX(m.group_name), COUNT(*) FROM m WHERE m.group_id IS NOT NULL GROUP BY m.group_id`,
+      source_ip: `SELECT 'source_ip', m.source_ip, ${none}, COUNT(*) FROM m WHERE m.source_ip IS NOT NULL GROUP BY m.source_ip`,
+      failure: `SELECT 'failure', CASE WHEN m.is_failure THEN 'true' ELSE 'false' END, ${none}, COUNT(*) FROM m GROUP BY CASE WHEN m.is_failure THEN 'true' ELSE 'false' END`,
+      crud: `SELECT 'crud', m.crud, ${none}, COUNT(*) FROM m WHERE m.crud IS NOT NULL GROUP BY m.crud`,
+    };
+    const sql = `WITH m AS (${inner})
+      SELECT facet, value, label, n FROM (
+        SELECT f.facet, f.value, f.label, f.n, ROW_NUMBER() OVER (PARTITION BY f.facet ORDER BY f.n DESC, f.value) AS r
+        FROM (${FACET_FIELDS.map((field) => parts[field]).join(' UNION ALL ')} UNION ALL SELECT '_counted', '', ${none}, COUNT(*) FROM m) f
+      ) ranked WHERE r <= ${Math.trunc(top)} ORDER BY facet, r`;
+    const rows: { facet: FacetField | '_counted'; value: string; label: string | null; n: string | number }[] = await this.events.manager.query(sql, parameters);
+    const facets = Object.fromEntries(FACET_FIELDS.map((field) => [field, [] as FacetValue[]])) as Record<FacetField, FacetValue[]>;
+    let counted = 0;
+    for (const row of rows) {
+      if (row.facet === '_counted') counted = Number(row.n);
+      else facets[row.facet].push({ value: String(row.value), label: row.label ?? null, count: Number(row.n) });
+    }
+    return { facets, counted };
+  }
+
+  /** The newest `cap` matching events' chosen columns, as SQL with its parameters, to aggregate over. */
+  private capped(projectId: string, filter: EventFilter, cap: number, columns: [string, string][]): [string, unknown[]] {
+    const qb = this.matching(projectId, filter).select([]);
+    for (const [column, alias] of columns) qb.addSelect(column, alias);
+    return qb.orderBy('e.seq', 'DESC').limit(Math.trunc(cap)).getQueryAndParameters();
   }
 
   private matching(projectId: string, filter: EventFilter): SelectQueryBuilder<AuditEventEntity> {
@@ -94,6 +155,10 @@ export class AuditEventReader {
     }
     if (filter.groupId !== undefined) qb.andWhere('e.group_id = :groupId', { groupId: filter.groupId });
     if (filter.targetId !== undefined) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
+    if (filter.anyTarget) {
+      if (filter.anyTarget.length === 0) qb.andWhere('1 = 0');
+      else this.dialect.anyOf(qb, 'target_id', filter.anyTarget, 'anyTargets');
+    }
     if (filter.sourceIp !== undefined) qb.andWhere('e.source_ip = :sourceIp', { sourceIp: filter.sourceIp });
     if (filter.failure !== undefined) qb.andWhere('e.is_failure = :failure', { failure: filter.failure });
     // The service's own records (reads of the log, administration) are asked for, not met by chance.

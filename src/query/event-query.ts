@@ -34,6 +34,8 @@ export interface EventFilter {
   actorGuids?: string[];
   groupId?: string;
   targetId?: string;
+  /** Any of these target ids (every name of a person: what was done to them). */
+  anyTarget?: string[];
   sourceIp?: string;
   failure?: boolean;
   /**
@@ -59,6 +61,28 @@ export interface EventQuery {
   afterSeq?: number;
   limit: number;
 }
+
+/** Time buckets of a histogram. */
+export type HistogramInterval = 'minute' | 'hour' | 'day';
+
+export const INTERVAL_MS: Record<HistogramInterval, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** The fields counted per value by the facets. */
+export const FACET_FIELDS = ['action', 'actor', 'target', 'group', 'source_ip', 'failure', 'crud'] as const;
+export type FacetField = (typeof FACET_FIELDS)[number];
+
+export interface FacetValue {
+  value: string;
+  /** A name to show for the value (a target's, group's or actor's name), when events carry one. */
+  label: string | null;
+  count: number;
+}
+
+/**
+ * Counts (histograms, facets) read at most this many matching events, newest first, and say so
+ * when there were more: a broad count costs what it reads, and it is never silently cut.
+ */
+export const MAX_COUNTED_EVENTS = 100_000;
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 50;

@@ -1,12 +1,13 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateBody } from '../infrastructure/http/validate-body';
 import { AuthenticatedRequest, projectOf } from '../tenancy/authorization/auth.guard';
 import { Authorize, projectQuery } from '../tenancy/authorization/authorize.decorator';
-import { EventFiltersDto, ExportEventsQueryDto, ListEventsQueryDto } from './dto/list-events.query';
+import { EventFiltersDto, ExportEventsQueryDto, FacetsQueryDto, HistogramQueryDto, ListEventsQueryDto } from './dto/list-events.query';
+import { EventDetail, EventDetailService } from './event-detail.service';
 import { EventExportService } from './export/event-export.service';
-import { EventPage, QueryService } from './query.service';
+import { EventPage, Facets, Histogram, QueryService } from './query.service';
 import { ReadAuditService } from './read-audit.service';
 
 type Request = AuthenticatedRequest & FastifyRequest;
@@ -15,9 +16,9 @@ type Request = AuthenticatedRequest & FastifyRequest;
 const ACTOR_RESOLUTION_HEADER = 'x-actor-resolution';
 
 /** The filters as the reader gave them, for the read's own audit event. */
-function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: string; format?: string }): Record<string, string | undefined> {
-  const { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, admin, cursor, limit, format } = dto;
-  return { project, actor, member_of, action, group, target, ip, since, until, failure, q, reads, admin, cursor, limit, format };
+function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: string; format?: string; interval?: string; top?: string }): Record<string, string | undefined> {
+  const { project, actor, member_of, action, group, target, target_person, ip, since, until, failure, q, reads, admin, cursor, limit, format, interval, top } = dto;
+  return { project, actor, member_of, action, group, target, target_person, ip, since, until, failure, q, reads, admin, cursor, limit, format, interval, top };
 }
 
 @ApiTags('query')
@@ -28,6 +29,7 @@ export class EventsController {
     private readonly queries: QueryService,
     private readonly exports: EventExportService,
     private readonly readAudit: ReadAuditService,
+    private readonly details: EventDetailService,
   ) {}
 
   @Get('events')
@@ -41,7 +43,7 @@ export class EventsController {
     const dto = validateBody(ListEventsQueryDto, { ...raw });
     const { query, actor } = await this.queries.toQuery(dto, projectOf(request));
     if (actor) reply.header(ACTOR_RESOLUTION_HEADER, actor.status);
-    const page = await this.queries.page(query, actor);
+    const page = await this.queries.page(query, actor, dto.with === 'people');
     await this.readAudit.record({
       caller: request.caller!,
       projectId: query.projectId,
@@ -53,6 +55,42 @@ export class EventsController {
       clientIp: request.ip,
     });
     return page;
+  }
+
+  @Get('events/histogram')
+  @Authorize('events.read', projectQuery())
+  @ApiOperation({ summary: 'Matching events counted per minute, hour or day (the listing\'s filters; interval=auto|minute|hour|day, tz_offset in minutes for local days)' })
+  @ApiOkResponse({ description: '{"interval","tz_offset","buckets":[{"start","count"}],"total","complete"} — complete is false when more than 100,000 events matched (the newest 100,000 were counted)' })
+  async histogram(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<Histogram> {
+    const dto = validateBody(HistogramQueryDto, { ...raw });
+    const projectId = projectOf(request);
+    const histogram = await this.queries.histogram(dto, projectId);
+    if (histogram.actor) reply.header(ACTOR_RESOLUTION_HEADER, histogram.actor.status);
+    await this.readAudit.record({ caller: request.caller!, projectId, kind: 'view', filters: { view: 'histogram', ...givenFilters(dto) }, rows: histogram.total, actorResolution: histogram.actor?.status, requestId: String(request.id), clientIp: request.ip });
+    return histogram;
+  }
+
+  @Get('events/facets')
+  @Authorize('events.read', projectQuery())
+  @ApiOperation({ summary: 'The most frequent actions, actors, targets, groups, source IPs, failure and crud values among the matching events (the listing\'s filters; top values per field)' })
+  @ApiOkResponse({ description: '{"facets":{"action":[{"value","label","count"}],...},"total","complete"}' })
+  async facets(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<Facets> {
+    const dto = validateBody(FacetsQueryDto, { ...raw });
+    const projectId = projectOf(request);
+    const facets = await this.queries.facets(dto, projectId);
+    if (facets.actor) reply.header(ACTOR_RESOLUTION_HEADER, facets.actor.status);
+    await this.readAudit.record({ caller: request.caller!, projectId, kind: 'view', filters: { view: 'facets', ...givenFilters(dto) }, rows: facets.total, actorResolution: facets.actor?.status, requestId: String(request.id), clientIp: request.ip });
+    return facets;
+  }
+
+  @Get('events/:id')
+  @Authorize('events.read', projectQuery())
+  @ApiOperation({ summary: 'One event with how its actor was attributed (status, GUID, DN, which name matched, the person now) and the seal that covers it' })
+  async event(@Param('id') id: string, @Req() request: Request): Promise<EventDetail> {
+    const projectId = projectOf(request);
+    const detail = await this.details.detail(projectId, id);
+    await this.readAudit.record({ caller: request.caller!, projectId, kind: 'view', filters: { event: id }, rows: 1, requestId: String(request.id), clientIp: request.ip });
+    return detail;
   }
 
   @Get('events/export')

@@ -5,6 +5,8 @@ import { AuditEventEntity } from '../ingestion/audit-event.entity';
 import { DisplayTemplateEntity } from './display/display-template.entity';
 import { DisplayTemplateService } from './display/display-template.service';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
+import { IntegrityModule } from '../integrity/integrity.module';
+import { EventDetailService } from './event-detail.service';
 import { AuditEventReader } from './audit-event.reader';
 import { EventsController } from './events.controller';
 import { EventExportService } from './export/event-export.service';
@@ -24,7 +26,7 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
 
 /** Reading events back: the REST listing, exports and the Retraced search, on one query object and one reader. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity, DisplayTemplateEntity]), AuditTrailModule],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity, DisplayTemplateEntity]), AuditTrailModule, IntegrityModule],
   controllers: [EventsController, RetracedGraphqlController],
   providers: [
     {
@@ -42,6 +44,7 @@ const DIALECTS: Record<string, (dataSource: DataSource) => EventSearchDialect> =
     ReadAuditService,
     RetracedGraphqlService,
     DisplayTemplateService,
+    EventDetailService,
   ],
   exports: [QueryService, RetracedGraphqlService, ReadAuditService, EventExportService, DisplayTemplateService],
 })

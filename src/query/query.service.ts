@@ -3,13 +3,14 @@ import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/iden
 import { InvalidInputException } from '../infrastructure/http/api-error';
 import { AuditEventReader } from './audit-event.reader';
 import { AuditEventView, toEventView } from './audit-event.view';
-import type { EventFiltersDto, ListEventsQueryDto } from './dto/list-events.query';
-import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, MAX_PAGE_SIZE } from './event-query';
+import type { EventFiltersDto, FacetsQueryDto, HistogramQueryDto, ListEventsQueryDto } from './dto/list-events.query';
+import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, FacetField, FacetValue, HistogramInterval, INTERVAL_MS, MAX_COUNTED_EVENTS, MAX_PAGE_SIZE } from './event-query';
 import type { SearchArgs, SearchConnection } from './graphql/retraced-search.schema';
 import { checkSearchText } from './search-dialect/event-search-dialect';
 import { parseRetracedSearch } from './search/retraced-search-query';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { ReadGate } from './read-gate';
+import { PersonNow, personNow } from './event-detail.service';
 
 /** How long a query waits for the directory to name the person behind `actor`. */
 const ACTOR_RESOLVE_BUDGET_MS = 2_000;
@@ -34,11 +35,34 @@ export interface GroupScope {
   targetId: string | null;
 }
 
+/** Most buckets `interval=auto` aims for. */
+const AUTO_BUCKETS = 200;
+
+export interface Histogram {
+  interval: HistogramInterval;
+  tz_offset: number;
+  buckets: { start: string; count: number }[];
+  /** Events counted: every matching one when `complete`. */
+  total: number;
+  /** False when more than MAX_COUNTED_EVENTS matched: the counts are of the newest ones. */
+  complete: boolean;
+  actor?: ActorMatch;
+}
+
+export interface Facets {
+  facets: Record<FacetField, FacetValue[]>;
+  total: number;
+  complete: boolean;
+  actor?: ActorMatch;
+}
+
 export interface EventPage {
   events: AuditEventView[];
   next_cursor: string | null;
   /** Present when the request filtered by `actor`. */
   actor?: ActorMatch;
+  /** With `with=people`: each actor GUID of the page, as the directory names the person now. */
+  people?: Record<string, PersonNow>;
 }
 
 /** The request's filters as understood, with how its `actor` was resolved. */
@@ -104,6 +128,11 @@ export class QueryService {
     if (dto.action !== undefined) {
       filter.action = dto.action.endsWith('*') ? { value: dto.action.slice(0, -1), prefix: true } : { value: dto.action, prefix: false };
     }
+    if (dto.target_person !== undefined) {
+      const resolution = await this.identities.resolve(dto.target_person, { budgetMs: ACTOR_RESOLVE_BUDGET_MS });
+      const names = resolution.status === 'resolved' ? [resolution.person.guid, resolution.person.username, resolution.person.email, resolution.person.upn, resolution.person.dn] : [];
+      filter.anyTarget = [...new Set([dto.target_person, ...names].filter((v): v is string => Boolean(v)))];
+    }
     if (dto.group !== undefined) filter.groupId = dto.group;
     if (dto.target !== undefined) filter.targetId = dto.target;
     if (dto.ip !== undefined) filter.sourceIp = dto.ip;
@@ -164,7 +193,60 @@ export class QueryService {
     return { totalCount, pageInfo: { hasPreviousPage: order === 'desc' && more, hasNextPage: order === 'asc' && more }, edges };
   }
 
-  async page(query: EventQuery, actor?: ActorMatch): Promise<EventPage> {
+  /** Matching events per time bucket, with the total; `interval=auto` fits the range into about 200 buckets. */
+  async histogram(dto: HistogramQueryDto, projectId: string): Promise<Histogram> {
+    const { filter, actor } = await this.interpret(dto);
+    const offsetMinutes = dto.tz_offset === undefined ? 0 : Number(dto.tz_offset);
+    if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 840) {
+      throw new InvalidInputException([{ field: 'tz_offset', rule: 'isTimeZoneOffset', message: 'tz_offset must be a whole number of minutes from -840 to 840' }]);
+    }
+    return this.gate.run(projectId, async () => {
+      let interval: HistogramInterval;
+      if (dto.interval && dto.interval !== 'auto') interval = dto.interval;
+      else {
+        let from = filter.created?.from;
+        let to = filter.created?.to;
+        if (from === undefined || to === undefined) {
+          const span = await this.reader.span(projectId, filter, MAX_COUNTED_EVENTS);
+          from ??= span.from ?? 0;
+          to ??= (span.to ?? 0) + 1;
+        }
+        interval = (['minute', 'hour', 'day'] as const).find((i) => (to! - from!) / INTERVAL_MS[i] <= AUTO_BUCKETS) ?? 'day';
+      }
+      const buckets = await this.reader.histogram(projectId, filter, INTERVAL_MS[interval], offsetMinutes * 60_000, MAX_COUNTED_EVENTS);
+      const total = buckets.reduce((sum, b) => sum + b.count, 0);
+      const histogram: Histogram = {
+        interval,
+        tz_offset: offsetMinutes,
+        buckets: buckets.map((b) => ({ start: new Date(b.start).toISOString(), count: b.count })),
+        total,
+        complete: await this.complete(projectId, filter, total),
+      };
+      if (actor) histogram.actor = actor;
+      return histogram;
+    });
+  }
+
+  /** The most frequent values of each field among the matching events (actions, actors, targets, groups, addresses, failures, crud). */
+  async facets(dto: FacetsQueryDto, projectId: string): Promise<Facets> {
+    const { filter, actor } = await this.interpret(dto);
+    const top = dto.top === undefined ? 10 : Number(dto.top);
+    return this.gate.run(projectId, async () => {
+      const { facets, counted } = await this.reader.facets(projectId, filter, top, MAX_COUNTED_EVENTS);
+      const result: Facets = { facets, total: counted, complete: await this.complete(projectId, filter, counted) };
+      if (actor) result.actor = actor;
+      return result;
+    });
+  }
+
+  /** Whether a count that reached the cap saw every matching event. */
+  private async complete(projectId: string, filter: EventFilter, counted: number): Promise<boolean> {
+    if (counted < MAX_COUNTED_EVENTS) return true;
+    const span = await this.reader.span(projectId, filter, MAX_COUNTED_EVENTS + 1);
+    return span.count <= MAX_COUNTED_EVENTS;
+  }
+
+  async page(query: EventQuery, actor?: ActorMatch, withPeople = false): Promise<EventPage> {
     const rows = await this.gate.run(query.projectId, () => this.reader.page(query));
     const last = rows[rows.length - 1];
     const page: EventPage = {
@@ -172,6 +254,13 @@ export class QueryService {
       next_cursor: rows.length === query.limit && last ? encodeCursor(last.seq) : null,
     };
     if (actor) page.actor = actor;
+    if (withPeople) {
+      page.people = {};
+      for (const guid of new Set(rows.map((r) => r.actorGuid).filter((g): g is string => g !== null))) {
+        const known = this.identities.resolveLocal(guid);
+        if (known?.status === 'resolved') page.people[guid] = personNow(known.person);
+      }
+    }
     return page;
   }
 }

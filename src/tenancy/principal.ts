@@ -34,8 +34,21 @@ export interface EnterpriseCaller {
   viewLogAction: string;
 }
 
-/** Who is calling: a token, a viewer session, an enterprise token, the Integration API token (INTEGRATION_API_TOKEN), or nobody in particular. */
-export type Caller = Principal | ViewerCaller | EnterpriseCaller | { kind: 'integration' } | { kind: 'anonymous' };
+/**
+ * A person signed in to the console (a session cookie): either a member of CONSOLE_GROUP, who
+ * reads every project, or someone who signed in with an API token and reads what it reads.
+ */
+export interface ConsoleCaller {
+  kind: 'console';
+  sessionId: string;
+  /** Signed in with directory credentials: the person as the directory names them. */
+  person?: { guid: string; name: string; username?: string; email?: string; dn?: string };
+  /** Signed in with an API token: the token, checked again on every request. */
+  token?: Principal;
+}
+
+/** Who is calling: a token, a viewer session, an enterprise token, a console session, the Integration API token (INTEGRATION_API_TOKEN), or nobody in particular. */
+export type Caller = Principal | ViewerCaller | EnterpriseCaller | ConsoleCaller | { kind: 'integration' } | { kind: 'anonymous' };
 
 export const ANONYMOUS: Caller = { kind: 'anonymous' };
 export const INTEGRATION: Caller = { kind: 'integration' };
@@ -50,5 +63,7 @@ export function callerActor(caller: Caller): { id: string; name?: string } | und
   if (caller.kind === 'integration') return { id: 'integration-api-token', name: 'Integration API token' };
   if (caller.kind === 'viewer') return { id: caller.actorId };
   if (caller.kind === 'enterprise') return { id: `enterprise-token:${caller.tokenId}`, name: caller.displayName };
+  // A console reader is recorded as the person (their directory GUID), or as the token they signed in with.
+  if (caller.kind === 'console') return caller.person ? { id: caller.person.guid, name: caller.person.name } : caller.token ? callerActor(caller.token) : undefined;
   return undefined;
 }

@@ -106,6 +106,12 @@ export class TokenService implements OnApplicationBootstrap {
     return (await this.tokens.findOneByOrFail({ id: tokenId }));
   }
 
+  /** The principal of a token by its id (a console session signed in with it), or null once revoked. */
+  async principalById(id: string): Promise<Principal | null> {
+    const row = await this.tokens.findOne({ where: { id } });
+    return row === null || row.revokedAt !== null ? null : { kind: 'token', tokenId: row.id, scopes: parseScopes(row.scope), projectId: row.projectId };
+  }
+
   /** The principal a token stands for, or null for an unknown or revoked token. */
   async verify(token: string): Promise<Principal | null> {
     const key = tokenDigest(token).toString('hex');

@@ -43,7 +43,7 @@ export class ViewerTokenController {
 
   @Get(['publisher/v1/project/:projectId/viewertoken', 'auditlog/publisher/v1/project/:projectId/viewertoken'])
   @HttpCode(201)
-  @Authorize('events.read', projectParam())
+  @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: 'A viewer token for one group (group_id or team_id; actor_id; optional target_id, is_admin, view_log_action): {"token"}' })
   async viewerToken(@Param('projectId') projectId: string, @Query() query: Record<string, unknown>) {
     const groupId = parameter(query, ['group_id', 'team_id'], true)!;
@@ -65,7 +65,7 @@ export class ViewerTokenController {
 
   @Delete(['viewer/v1/project/:projectId/group/:groupId/actor/:actorId/viewersessions', 'auditlog/viewer/v1/project/:projectId/group/:groupId/actor/:actorId/viewersessions'])
   @HttpCode(204)
-  @Authorize('events.read', projectParam())
+  @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: "Revoke every viewer session of an actor in a group, at once" })
   async revokeSessions(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('actorId') actorId: string, @Req() request: Request): Promise<void> {
     await this.sessions.revokeSessions(projectId, groupId, actorId);
@@ -84,7 +84,7 @@ export class ViewerTokenController {
 
   @Post(['publisher/v1/project/:projectId/group/:groupId/enterprisetoken', 'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken'])
   @HttpCode(201)
-  @Authorize('events.read', projectParam())
+  @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: 'Create an enterprise token for a group: {"token","display_name","view_log_action"} (the token is shown only here)' })
   async createEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
     const dto = validateBody(PublisherEnterpriseTokenDto, body);
@@ -94,14 +94,14 @@ export class ViewerTokenController {
   }
 
   @Get(['publisher/v1/project/:projectId/group/:groupId/enterprisetoken', 'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken'])
-  @Authorize('events.read', projectParam())
+  @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: "A group's enterprise tokens (no secrets)" })
   async listEnterpriseTokens(@Param('projectId') projectId: string, @Param('groupId') groupId: string) {
     return (await this.enterprise.list(projectId, groupId)).map((t) => ({ id: t.id, display_name: t.displayName, view_log_action: t.viewLogAction, created: new Date(t.createdAt).toISOString() }));
   }
 
   @Put(['publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId', 'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId'])
-  @Authorize('events.read', projectParam())
+  @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: 'Rename an enterprise token' })
   async renameEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('tokenId') tokenId: string, @Body() body: unknown, @Req() request: Request) {
     const dto = validateBody(PublisherEnterpriseTokenDto, body);
@@ -112,7 +112,7 @@ export class ViewerTokenController {
 
   @Delete(['publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId', 'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId'])
   @HttpCode(204)
-  @Authorize('events.read', projectParam())
+  @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: 'Revoke an enterprise token' })
   async revokeEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('tokenId') tokenId: string, @Req() request: Request): Promise<void> {
     const entity = await this.enterprise.revoke(projectId, groupId, tokenId);

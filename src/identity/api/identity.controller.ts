@@ -1,9 +1,9 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../../audit-trail/audit-trail.service';
 import { InvalidInputException, UnavailableException } from '../../infrastructure/http/api-error';
-import { AuthenticatedRequest, principalOf } from '../../tenancy/authorization/auth.guard';
+import { AuthenticatedRequest } from '../../tenancy/authorization/auth.guard';
 import { Authorize } from '../../tenancy/authorization/authorize.decorator';
 import { DEFAULT_PROJECT_ID } from '../../tenancy/project.entity';
 import { LdapDirectory } from '../ldap/ldap-directory';
@@ -12,7 +12,11 @@ import { DirectoryMirror } from '../mirror/directory-mirror.service';
 import { PROVISIONING_SOURCE } from '../provisioning/provisioning.service';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../resolution/identity-resolver';
 import { DirectorySyncService, LDAP_SOURCE, NoDirectoryConfiguredError, SyncMode, SyncResult } from '../sync/directory-sync.service';
+import { DirectoryLoginService } from '../login/directory-login.service';
+import { MIN_SUGGEST_LENGTH } from '../mirror/people-search';
 import { personView } from './person.view';
+import { LoginDto, PeopleQueryDto } from './identity.dto';
+import { validateBody } from '../../infrastructure/http/validate-body';
 
 type Request = AuthenticatedRequest & FastifyRequest;
 
@@ -31,7 +35,55 @@ export class IdentityController {
     private readonly mirror: DirectoryMirror,
     private readonly sync: DirectorySyncService,
     private readonly trail: AuditTrailService,
+    private readonly logins: DirectoryLoginService,
   ) {}
+
+  @Get('people')
+  @Authorize('directory.read')
+  @ApiOperation({ summary: `People one of whose names (display name or any word of it, username, email, UPN, DOMAIN\\user, DN, GUID, a former name) starts with q (at least ${MIN_SUGGEST_LENGTH} characters), best first` })
+  async people(@Query() raw: Record<string, unknown>, @Req() request: Request) {
+    const dto = validateBody(PeopleQueryDto, { ...raw });
+    const limit = dto.limit === undefined ? 10 : Number(dto.limit);
+    const people = this.mirror.index.search.suggest(dto.q, limit).map(({ person, matched }) => ({
+      ...personView(person),
+      former_names: this.mirror.index.search.formerNamesOf(person.guid),
+      matched,
+    }));
+    await this.recordRead(request, 'people', `people named ${dto.q}*`, { q: dto.q, rows: String(people.length) });
+    return { people };
+  }
+
+  /**
+   * The Replicated Identity API's login: binds to the directory as the person. Guarded like the
+   * Provisioning API (a provisioner or the instance admin checks credentials for its own sign-in
+   * page); failures are limited per username and address, and every attempt is an audit event.
+   */
+  @Post('login')
+  @HttpCode(200)
+  @Authorize('directory.provision')
+  @ApiOperation({ summary: 'Checks a username and password against the directory: the person (DN, attributes, groups) or 401' })
+  async login(@Body() body: unknown, @Req() request: Request) {
+    const dto = validateBody(LoginDto, body);
+    const outcome = await this.logins.login(dto.username, dto.password, request.ip);
+    await this.trail.record({
+      caller: request.caller!,
+      actor: outcome.ok ? { id: outcome.person.guid, name: outcome.person.displayName } : { id: dto.username },
+      projectId: DEFAULT_PROJECT_ID,
+      action: 'audit.identity.login',
+      crud: 'r',
+      description: outcome.ok ? `directory credentials of ${dto.username} checked: valid` : `directory credentials of ${dto.username} refused`,
+      fields: outcome.ok ? { username: dto.username } : { username: dto.username, reason: outcome.reason },
+      isFailure: !outcome.ok,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
+    if (!outcome.ok) throw new UnauthorizedException('wrong username or password');
+    const person = personView(outcome.person);
+    return {
+      ...person,
+      attributes: { username: person.username, email: person.email, upn: person.upn, display_name: person.display_name },
+    };
+  }
 
   @Get('sources')
   @Authorize('directory.read')
@@ -63,7 +115,7 @@ export class IdentityController {
   async user(@Param('identifier') identifier: string, @Req() request: Request) {
     const resolution = await this.resolver.resolve(identifier);
     await this.recordRead(request, 'user', `directory entry of ${identifier}`, { identifier, status: resolution.status });
-    if (resolution.status === 'resolved') return personView(resolution.person);
+    if (resolution.status === 'resolved') return { ...personView(resolution.person), former_names: this.mirror.index.search.formerNamesOf(resolution.person.guid) };
     if (resolution.status === 'pending') throw new UnavailableException(`the directory cannot tell now: ${resolution.reason}`, 5);
     throw new NotFoundException(`no directory person is known as "${identifier}"`);
   }
@@ -103,7 +155,7 @@ export class IdentityController {
 
   private recordSync(request: Request, mode: string, fields: Record<string, string>, failed: boolean) {
     return this.trail.record({
-      caller: principalOf(request),
+      caller: request.caller!,
       projectId: DEFAULT_PROJECT_ID,
       action: 'audit.directory.sync',
       crud: 'u',
@@ -118,7 +170,7 @@ export class IdentityController {
   /** Directory reads are recorded like reads of the log (`audit.directory.*`, left out of listings unless asked for). */
   private recordRead(request: Request, what: string, description: string, fields?: Record<string, string>) {
     return this.trail.record({
-      caller: principalOf(request),
+      caller: request.caller!,
       projectId: DEFAULT_PROJECT_ID,
       sourceApi: 'read-audit',
       action: `audit.directory.${what}`,

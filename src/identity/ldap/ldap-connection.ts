@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Logger } from '@nestjs/common';
-import { BusyError, Client, ResultCodeError, UnavailableError } from 'ldapts';
+import { BusyError, Client, InvalidCredentialsError, ResultCodeError, UnavailableError } from 'ldapts';
 import type { LdapConfig } from '../../config/app-config';
 
 /** The directory could not be reached or bound on any configured URL. */
@@ -79,40 +79,78 @@ export class LdapConnection {
     return this.connecting;
   }
 
+  /**
+   * Whether `password` is the password of the entry `dn`: a simple bind as that person on a
+   * connection of its own (the shared one stays bound as the service account), closed at once.
+   * An empty password is refused without asking: LDAP treats it as an unauthenticated bind, which
+   * succeeds. A directory that cannot be reached throws DirectoryUnavailableError.
+   */
+  async verifyPassword(dn: string, password: string): Promise<boolean> {
+    if (password === '' || dn === '') return false;
+    const failures: string[] = [];
+    for (const url of this.config.urls) {
+      const client = this.newClient(url);
+      try {
+        await this.within(async () => {
+          if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS({ ...this.tlsOptions });
+          await client.bind(dn, password);
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof InvalidCredentialsError) return false;
+        // Any other LDAP answer (account locked, password expired, ...) is a refusal too.
+        if (error instanceof ResultCodeError) return false;
+        failures.push(`${url}: ${(error as Error).message}`);
+      } finally {
+        void client.unbind().catch(() => undefined);
+      }
+    }
+    throw new DirectoryUnavailableError(failures.join('; '));
+  }
+
+  private newClient(url: string): Client {
+    return new Client({
+      url,
+      connectTimeout: this.config.connectTimeoutMs,
+      timeout: this.config.operationTimeoutMs,
+      // ldapts speaks TLS from the first byte whenever tlsOptions are given, so only ldaps:// gets them.
+      ...(url.startsWith('ldaps://') ? { tlsOptions: this.tlsOptions } : {}),
+      strictDN: false,
+    });
+  }
+
+  /** ldapts has no timeout on the StartTLS handshake: one deadline covers a whole connect-and-bind. */
+  private async within(attempt: () => Promise<void>): Promise<void> {
+    const limit = this.config.connectTimeoutMs + this.config.operationTimeoutMs;
+    let deadline: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+    });
+    try {
+      await Promise.race([attempt(), expired]);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
   private async connect(): Promise<Client> {
     if (this.client) void this.client.unbind().catch(() => undefined);
     this.client = undefined;
     const failures: string[] = [];
     for (const url of this.config.urls) {
-      const client = new Client({
-        url,
-        connectTimeout: this.config.connectTimeoutMs,
-        timeout: this.config.operationTimeoutMs,
-        // ldapts speaks TLS from the first byte whenever tlsOptions are given, so only ldaps:// gets them.
-        ...(url.startsWith('ldaps://') ? { tlsOptions: this.tlsOptions } : {}),
-        strictDN: false,
-      });
-      let deadline: NodeJS.Timeout | undefined;
+      const client = this.newClient(url);
       try {
-        // ldapts has no timeout on the StartTLS handshake: one deadline covers the whole attempt.
-        const limit = this.config.connectTimeoutMs + this.config.operationTimeoutMs;
-        const expired = new Promise<never>((_, reject) => {
-          deadline = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
-        });
-        const attempt = async (): Promise<void> => {
+        await this.within(async () => {
           if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS({ ...this.tlsOptions });
           if (this.config.bindDn) await client.bind(this.config.bindDn, this.config.bindPassword);
           else await client.bind('', '');
-        };
-        await Promise.race([attempt(), expired]);
-        clearTimeout(deadline);
+        });
         this.client = client;
         this.connectedUrl = url;
         this.failedAt = 0;
         this.logger.log({ msg: 'directory connected', url, startTls: this.config.startTls });
         return client;
       } catch (error) {
-        clearTimeout(deadline);
         failures.push(`${url}: ${(error as Error).message}`);
         void client.unbind().catch(() => undefined);
       }

@@ -1,6 +1,7 @@
 import type { DirectoryGroup, DirectoryPerson } from '../directory-person';
 import { dnKey, firstRdnValue } from '../ldap/distinguished-name';
 import { isGuidString } from '../ldap/object-guid';
+import { PeopleSearch } from './people-search';
 
 /** The names a person is known by, as lookup keys (lower case; DNs canonical). */
 export function aliasKeys(person: Pick<DirectoryPerson, 'guid' | 'username' | 'upn' | 'email' | 'dn'>): string[] {
@@ -39,6 +40,8 @@ export class IdentityIndex {
   private readonly current = new Map<string, string>();
   private readonly former = new Map<string, string>();
   private readonly groups = new Map<string, DirectoryGroup>();
+  /** Who a typed start of a name could be (the console's person picker). */
+  readonly search = new PeopleSearch();
   /** NetBIOS domain of the directory, when known. */
   netbiosDomain?: string;
 
@@ -71,10 +74,12 @@ export class IdentityIndex {
         if (!keys.includes(key) && this.current.get(key) === person.guid) {
           this.current.delete(key);
           this.former.set(key, person.guid);
+          this.search.addFormerName(person.guid, key);
         }
       }
     }
     this.people.set(person.guid, person);
+    this.search.put(person);
     for (const key of keys) {
       const holder = this.current.get(key);
       // A deleted person's names stay with whoever active holds them now (a re-used username).
@@ -89,6 +94,7 @@ export class IdentityIndex {
   /** Records a former name (loaded from the alias history). */
   putFormerName(key: string, guid: string): void {
     if (this.current.get(key) !== guid) this.former.set(key, guid);
+    this.search.addFormerName(guid, key);
   }
 
   setGroups(groups: Iterable<DirectoryGroup>): void {

@@ -32,8 +32,13 @@ export class IdentityEnricher implements EventEnricher {
 
   enrich(event: AuditEventDraft): void | Promise<void> {
     const id = event.actor?.id;
-    // The service's own records (reads, administration) name an API token as actor: not a directory person.
-    if (!id || !this.enabled || event.sourceApi === 'read-audit' || event.sourceApi === 'admin-audit') {
+    // The service's own records (reads, administration) come attributed: an API token (no directory
+    // person), or a console reader signed in with the directory (their GUID, as the session knows it).
+    if (event.sourceApi === 'read-audit' || event.sourceApi === 'admin-audit') {
+      event.identity = event.identity?.status === 'resolved' ? event.identity : { status: 'unknown' };
+      return;
+    }
+    if (!id || !this.enabled) {
       event.identity = { status: 'unknown' };
       return;
     }

@@ -24,6 +24,8 @@ import { TokenScopesPostgres1764700000000 } from './migrations/postgres/17647000
 import { TokenScopesSqlite1764700000000 } from './migrations/sqlite/1764700000000-token-scopes';
 import { ViewerPostgres1764800000000 } from './migrations/postgres/1764800000000-viewer';
 import { ViewerSqlite1764800000000 } from './migrations/sqlite/1764800000000-viewer';
+import { ConsoleSessionsPostgres1764900000000 } from './migrations/postgres/1764900000000-console-sessions';
+import { ConsoleSessionsSqlite1764900000000 } from './migrations/sqlite/1764900000000-console-sessions';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
@@ -39,6 +41,7 @@ export const MIGRATIONS = {
     AuditSealsSqlite1764600000000,
     TokenScopesSqlite1764700000000,
     ViewerSqlite1764800000000,
+    ConsoleSessionsSqlite1764900000000,
   ],
   postgres: [
     InitialSchemaPostgres1764000000000,
@@ -50,6 +53,7 @@ export const MIGRATIONS = {
     AuditSealsPostgres1764600000000,
     TokenScopesPostgres1764700000000,
     ViewerPostgres1764800000000,
+    ConsoleSessionsPostgres1764900000000,
   ],
 } as const;
 

@@ -43,6 +43,12 @@ export class EventFiltersDto {
   @IsString()
   target?: string;
 
+  @ApiPropertyOptional({ description: 'Any name of a person: events whose target is one of that person\'s names (what was done to them)' })
+  @IsOptional()
+  @MaxLength(1024)
+  @IsString()
+  target_person?: string;
+
   @ApiPropertyOptional({ description: 'Source IP address (IPv4 or IPv6)' })
   @IsOptional()
   @IsIpAddress()
@@ -96,11 +102,36 @@ export class ListEventsQueryDto extends EventFiltersDto {
   @IsDecimalInteger(1, MAX_PAGE_SIZE)
   limit?: string;
 
+  @ApiPropertyOptional({ enum: ['people'], description: '`people`: add `people`, each actor GUID on the page with the person as the directory names them now (after a rename)' })
+  @IsOptional()
+  @IsIn(['people'], { message: 'with must be people' })
+  with?: 'people';
+
   @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
   @IsOptional()
   @MaxLength(512)
   @IsString()
   cursor?: string;
+}
+
+export class HistogramQueryDto extends EventFiltersDto {
+  @ApiPropertyOptional({ enum: ['auto', 'minute', 'hour', 'day'], default: 'auto', description: 'Bucket width; auto picks one that gives at most ~200 buckets over the range' })
+  @IsOptional()
+  @IsIn(['auto', 'minute', 'hour', 'day'], { message: 'interval must be auto, minute, hour or day' })
+  interval?: 'auto' | 'minute' | 'hour' | 'day';
+
+  @ApiPropertyOptional({ type: Number, description: 'Minutes east of UTC of the reader\'s time zone, so days start at local midnight (-840 to 840)', default: 0 })
+  @IsOptional()
+  @Matches(/^-?[0-9]{1,3}$/, { message: 'tz_offset must be a whole number of minutes from -840 to 840' })
+  @IsString()
+  tz_offset?: string;
+}
+
+export class FacetsQueryDto extends EventFiltersDto {
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 50, default: 10, description: 'Values per field' })
+  @IsOptional()
+  @IsDecimalInteger(1, 50)
+  top?: string;
 }
 
 export class ExportEventsQueryDto extends EventFiltersDto {

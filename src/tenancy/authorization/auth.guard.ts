@@ -7,12 +7,13 @@ import { ANONYMOUS, Caller, INTEGRATION, Principal } from '../principal';
 import { tokenDigest, tokenFromHeader, tokenMatches } from '../token-header';
 import { TokenService } from '../token.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
-import { CALLER_AUTHENTICATOR, CallerAuthenticator } from './caller-authenticator';
+import { CALLER_AUTHENTICATOR, CallerAuthenticator, parseCookies } from './caller-authenticator';
 import { decide, PolicyOptions } from './authorization-policy';
 import { ACCESS_RULE, AccessRule, ProjectSource } from './authorize.decorator';
 
 /** What the guard leaves on the request for the handler. */
 export interface AuthenticatedRequest {
+  method?: string;
   headers: Record<string, string | string[] | undefined>;
   ip: string;
   params?: Record<string, string | undefined>;
@@ -85,7 +86,8 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
     const decision = decide(caller, rule.permission, projectId, this.options);
     if (!decision.allowed) {
       if (decision.status === 401) {
-        this.failed(request, caller.kind === 'anonymous' ? 'no token' : 'wrong token kind');
+        // A browser opening the console before signing in is not a failed authentication.
+        if (rule.permission !== 'console.session') this.failed(request, caller.kind === 'anonymous' ? 'no token' : 'wrong token kind');
         throw new UnauthorizedException(decision.reason);
       }
       throw new ForbiddenException(decision.reason);
@@ -100,7 +102,7 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
     if (retryAfter > 0) throw new TooManyRequestsException('too many failed authentications from this address; try again later', retryAfter);
     const header = request.headers.authorization;
     const presented = Array.isArray(header) ? header[0] : header;
-    if (presented === undefined) return ANONYMOUS;
+    if (presented === undefined) return this.fromCookies(request);
     const token = tokenFromHeader(presented);
     for (const authenticator of this.authenticators) {
       const caller = await authenticator.authenticate(presented, token);
@@ -122,6 +124,23 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
       throw new UnauthorizedException('the token is not valid');
     }
     return principal;
+  }
+
+  /** Without an Authorization header, a browser's cookie may carry a session (the console's). */
+  private async fromCookies(request: AuthenticatedRequest): Promise<Caller> {
+    const header = request.headers.cookie;
+    if (typeof header !== 'string') return ANONYMOUS;
+    const cookies = parseCookies(header);
+    for (const authenticator of this.authenticators) {
+      const caller = await authenticator.authenticateCookies?.(cookies, { method: request.method ?? 'GET', headers: request.headers });
+      if (caller === undefined) continue;
+      if (caller === null) {
+        this.failed(request, 'invalid, expired or ended session');
+        throw new UnauthorizedException('the session has ended (signed out, idle too long, or no longer allowed); sign in again');
+      }
+      return caller;
+    }
+    return ANONYMOUS;
   }
 
   private failed(request: AuthenticatedRequest, reason: string): void {

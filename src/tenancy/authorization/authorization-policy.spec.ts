@@ -54,4 +54,24 @@ describe('the authorization policy', () => {
     expect(outcome({ kind: 'integration' }, 'events.read', 'A')).toBe(403);
     expect(outcome(token(null, 'admin'), 'audit-api.publish', null)).toBe(403);
   });
+
+  it('lets a console session read, as the person or as the token it signed in with, and nothing more', () => {
+    const member: Caller = { kind: 'console', sessionId: 's', person: { guid: 'g', name: 'Ada' } };
+    const readA: Caller = { kind: 'console', sessionId: 's', token: { kind: 'token', tokenId: 't', projectId: 'A', scopes: ['read'] } };
+    const instance: Caller = { kind: 'console', sessionId: 's', token: { kind: 'token', tokenId: 't', projectId: null, scopes: ['admin'] } };
+    expect(outcome(member, 'events.read', 'B')).toBe('allow');
+    expect(outcome(member, 'directory.read', null)).toBe('allow');
+    expect(outcome(readA, 'events.read', 'A')).toBe('allow');
+    expect(outcome(readA, 'events.read', 'B')).toBe(403);
+    expect(outcome(readA, 'directory.read', null)).toBe(403);
+    expect(outcome(instance, 'directory.read', null)).toBe('allow');
+    for (const caller of [member, readA, instance]) {
+      expect(outcome(caller, 'console.session', null)).toBe('allow');
+      for (const permission of ['events.publish', 'events.seal', 'viewer.grant', 'project.administer', 'instance.administer', 'directory.provision', 'audit-api.publish'] as const) {
+        expect(outcome(caller, permission, permission === 'instance.administer' || permission.startsWith('directory') || permission === 'audit-api.publish' ? null : 'A')).toBe(403);
+      }
+    }
+    expect(outcome({ kind: 'anonymous' }, 'console.session', null)).toBe(401);
+    expect(outcome(token(null, 'admin'), 'console.session', null)).toBe(403);
+  });
 });

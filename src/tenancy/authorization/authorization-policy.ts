@@ -7,6 +7,8 @@ export type Permission =
   | 'events.publish'
   /** Read a project's events, search them, export them, verify their seals. */
   | 'events.read'
+  /** Mint viewer tokens and manage enterprise tokens for a project's customers (Retraced's publisher API). */
+  | 'viewer.grant'
   /** Seal a project's newly committed events now. */
   | 'events.seal'
   /** Create, list and revoke a project's tokens. */
@@ -24,12 +26,15 @@ export type Permission =
   /** An admin viewer session manages its group's enterprise tokens. */
   | 'viewer.administer'
   /** An enterprise token reads its own group's log. */
-  | 'enterprise.read';
+  | 'enterprise.read'
+  /** A console session reads and ends itself. */
+  | 'console.session';
 
 /** Permissions that concern one project; the others concern the whole instance. */
 const PROJECT_SCOPED: Partial<Record<Permission, readonly TokenScope[]>> = {
   'events.publish': ['publish', 'admin'],
   'events.read': ['read', 'admin'],
+  'viewer.grant': ['read', 'admin'],
   'events.seal': ['admin'],
   'project.administer': ['admin'],
 };
@@ -52,6 +57,9 @@ export type Decision = { allowed: true } | { allowed: false; status: 401 | 403; 
 
 const ALLOW: Decision = { allowed: true };
 const deny = (status: 401 | 403, reason: string): Decision => ({ allowed: false, status, reason });
+/** What a console session may do: read. Administration takes an API token, outside a browser. */
+const CONSOLE_PERMISSIONS: readonly Permission[] = ['events.read', 'directory.read'];
+
 const NO_TOKEN = deny(401, 'an Authorization header with a token is required (Bearer T, token=T or Token token=T)');
 
 /**
@@ -64,6 +72,10 @@ export function decide(caller: Caller, permission: Permission, projectId: string
     return caller.kind === 'anonymous' ? deny(401, 'this endpoint needs the Integration API token (Authorization: Bearer T)') : deny(403, 'this endpoint needs the Integration API token');
   }
   if (permission === 'directory.provision' && options.provisioningOpen) return ALLOW;
+  if (permission === 'console.session') {
+    if (caller.kind === 'console') return ALLOW;
+    return caller.kind === 'anonymous' ? deny(401, 'sign in to the console first') : deny(403, 'this endpoint needs a console session (sign in at /console)');
+  }
   if (caller.kind === 'anonymous') return NO_TOKEN;
   if (caller.kind === 'integration') return deny(403, 'the Integration API token is only for POST /audit/v1/event');
   if (permission === 'viewer.read' || permission === 'viewer.administer') {
@@ -74,6 +86,12 @@ export function decide(caller: Caller, permission: Permission, projectId: string
   }
   if (permission === 'enterprise.read') return caller.kind === 'enterprise' ? ALLOW : deny(403, 'this endpoint needs an enterprise token');
   if (caller.kind === 'viewer' || caller.kind === 'enterprise') return deny(403, `a ${caller.kind} credential reaches only its group's log`);
+  if (caller.kind === 'console') {
+    if (!CONSOLE_PERMISSIONS.includes(permission)) return deny(403, 'a console session only reads the log; this endpoint needs an API token');
+    // A member of CONSOLE_GROUP reads every project (membership is checked on every request).
+    if (caller.person) return ALLOW;
+    return caller.token ? decide(caller.token, permission, projectId, options) : deny(403, 'this console session carries no credential');
+  }
 
   const instanceAdmin = caller.projectId === null && caller.scopes.includes('admin');
   if (instanceAdmin) return ALLOW;

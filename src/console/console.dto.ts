@@ -1,0 +1,22 @@
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+/** Directory credentials, or an API token. */
+export class SignInDto {
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(1024)
+  @IsString()
+  username?: string;
+
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(1024)
+  @IsString()
+  password?: string;
+
+  @IsOptional()
+  @MinLength(1)
+  @MaxLength(1024)
+  @IsString()
+  token?: string;
+}
