@@ -204,12 +204,13 @@ async function seedPickerPeople(url: string): Promise<void> {
 
 /** What people type into the picker: starts of names, usernames, emails and DNs. */
 function pickerQuery(k: number): string {
-  const n = (k * 7919) % PICKER_PEOPLE;
+  /** One of the 90,000 extra people (p0 … p89999). */
+  const n = (k * 7919) % (PICKER_PEOPLE - PEOPLE);
   const options = [
     FIRST[k % FIRST.length].slice(0, 2 + (k % 3)),
     `${FIRST[k % FIRST.length]} ${LAST[k % LAST.length].slice(0, 2)}`,
     LAST[k % LAST.length].slice(0, 3),
-    `user${n % PEOPLE}`.slice(0, 4 + (k % 4)),
+    `user${(k * 131) % PEOPLE}`.slice(0, 4 + (k % 4)),
     `person${n}@corp`,
     `uid=p${n}`,
   ];

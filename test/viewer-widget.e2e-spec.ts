@@ -72,10 +72,13 @@ describe.each(DIALECTS)('the Retraced logs-viewer widget on %s', (dialect) => {
   it("shows exactly the group's events with their sentences, 20 a page, and pages past 20", async () => {
     const page = await open();
     await expect(footer(page)).toBeVisibleText('1 - 20 of 26');
+    // The footer can show before the rows' sentences are rendered: wait for the last of them.
+    await expect(page.getByText('performed the action doc.edit on the item').nth(18)).toBeVisibleText();
     expect(await page.getByText('performed the action doc.edit on the item').count()).toBe(19);
     await expect(page.getByText('Bob performed the action invoice.paid on the item Invoice 7.')).toBeVisibleText();
     await page.getByText('Older').click();
     await expect(footer(page)).toBeVisibleText('21 - 26 of 26');
+    await expect(page.getByText('performed the action doc.edit on the item').nth(5)).toBeVisibleText();
     expect(await page.getByText('performed the action doc.edit on the item').count()).toBe(6);
     expect(await page.textContent('body')).not.toContain('SECRET');
     await page.close();

@@ -88,6 +88,8 @@ export interface AppConfig {
   readonly exportsPerProject: number;
   readonly viewer: ViewerConfig;
   readonly console: ConsoleConfig;
+  /** Longest one contributed enricher may take over one request's events; past it the events go on without its contribution. */
+  readonly enricherBudgetMs: number;
 }
 
 export interface ConsoleConfig {
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sessionTtlMs: integer(env, 'VIEWER_SESSION_TTL_S', 3600, 1, 7 * 86_400) * 1000,
       allowedOrigins: parseOrigins(read(env, 'VIEWER_ALLOWED_ORIGINS')),
     },
+    enricherBudgetMs: integer(env, 'ENRICHER_BUDGET_MS', 100, 1, 10_000),
     console: {
       group: read(env, 'CONSOLE_GROUP'),
       sessionIdleMs: integer(env, 'CONSOLE_SESSION_IDLE_S', 1800, 60, 7 * 86_400) * 1000,

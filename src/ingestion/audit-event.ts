@@ -60,8 +60,10 @@ export interface AuditEventDraft {
   component?: string;
   version?: string;
   externalId?: string;
-  /** SHA-256 of what the client sent, to tell an idempotent retry from a conflicting reuse of external_id. */
+  /** Digest of what the client sent (idempotency-digest.ts), to tell an idempotent retry from a conflicting reuse of external_id. */
   contentDigest?: string;
+  /** The same digest in every known version, to compare with an original stored in an older one. */
+  contentDigests?: Readonly<Record<string, string>>;
   /** Retraced's event hash over the stored event. */
   hash?: string;
   identity: ActorIdentity;

@@ -27,4 +27,8 @@ export class AuditSealEntity {
 
   @Column({ name: 'sealed_at', type: 'bigint', transformer: bigintNumber })
   sealedAt: number;
+
+  /** The seal format (seal-format.ts) the events were read with: `v1` for every seal made before formats had names. */
+  @Column({ type: 'varchar' })
+  format: string;
 }

@@ -9,18 +9,13 @@ import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
 import { AuditSealEntity } from './audit-seal.entity';
 import { createHash } from 'node:crypto';
-import { GENESIS, SEALED_COLUMNS, eventsDigest, sealHash, valuesDigest } from './event-digest';
+import { CURRENT_SEAL_FORMAT, GENESIS, SEAL_FORMATS, SealFormat, eventsDigest, postgresRangeDigestSql, sealHash, valuesDigest } from './seal-format';
 
 /** Most events one seal covers. */
 const SEAL_SIZE = 5_000;
 /** SQLite: rows read (synchronously) per step; the event loop serves requests between steps. */
 const SQLITE_STEP = 500;
 
-/** The digest of a range inside PostgreSQL: each row's sealed columns as a JSON array, hashed; the hashes in order, hashed. */
-const POSTGRES_RANGE_DIGEST = `
-SELECT count(*) AS count,
-  encode(sha256(convert_to(string_agg(encode(sha256(convert_to(json_build_array(${SEALED_COLUMNS.join(', ')})::text, 'UTF8')), 'hex') || E'\\n', '' ORDER BY seq), 'UTF8')), 'hex') AS digest
-FROM audit_events WHERE project_id = $1 AND seq >= $2 AND seq <= $3`;
 /** Problems listed in one report; the count goes on. */
 const MAX_PROBLEMS = 20;
 
@@ -56,7 +51,8 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger('Integrity');
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
-  private sqliteRange?: Database.Statement;
+  /** SQLite: the range statement of each seal format. */
+  private readonly sqliteRanges = new Map<string, Database.Statement>();
   /** The newest seal seen per project, so a pass asks the database only about projects with new events. */
   private readonly heads = new Map<string, AuditSealEntity>();
   private readonly sealedEvents: Counter;
@@ -137,7 +133,8 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   private async sealNext(projectId: string, head: AuditSealEntity | null, lastSeq: number): Promise<AuditSealEntity | null> {
     const from = (head?.seqTo ?? 0) + 1;
     let to = Math.min(lastSeq, from + SEAL_SIZE - 1);
-    let range = await this.rangeDigest(projectId, from, to);
+    const format = CURRENT_SEAL_FORMAT;
+    let range = await this.rangeDigest(format, projectId, from, to);
     if (range.count !== to - from + 1) {
       // Committed events form a prefix 1..last_seq: a hole means a row went missing before it was
       // sealed. Seal up to it, never across it.
@@ -148,7 +145,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
       this.holes.inc({ project: projectId });
       if (run === 0) return null;
       to = from + run - 1;
-      range = await this.rangeDigest(projectId, from, to);
+      range = await this.rangeDigest(format, projectId, from, to);
     }
     const seal = new AuditSealEntity();
     seal.projectId = projectId;
@@ -158,6 +155,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     seal.previousSeal = head?.seal ?? GENESIS;
     seal.seal = sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest);
     seal.sealedAt = this.clock.now();
+    seal.format = format.version;
     try {
       await this.dataSource.getRepository(AuditSealEntity).insert(seal);
     } catch (error) {
@@ -173,19 +171,23 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
    * PostgreSQL computes it where the rows are (none cross the wire); elsewhere the rows are read
    * and hashed here. Sealing and verifying use the same one, so a chain is checked as it was made.
    */
-  private async rangeDigest(projectId: string, from: number, to: number): Promise<{ count: number; digest: string }> {
+  private async rangeDigest(format: SealFormat, projectId: string, from: number, to: number): Promise<{ count: number; digest: string }> {
     if (this.dataSource.options.type === 'postgres') {
-      const [row] = await this.dataSource.query(POSTGRES_RANGE_DIGEST, [projectId, from, to]);
+      const [row] = await this.dataSource.query(postgresRangeDigestSql(format), [projectId, from, to]);
       return { count: Number(row.count), digest: row.digest ?? eventsDigest([]) };
     }
     // SQLite runs in this process: raw rows in small steps, so requests are not held up.
     const db = (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
-    this.sqliteRange ??= db.prepare(`SELECT ${SEALED_COLUMNS.join(', ')} FROM audit_events WHERE project_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`).raw(true);
+    let statement = this.sqliteRanges.get(format.version);
+    if (!statement) {
+      statement = db.prepare(`SELECT ${format.columns.join(', ')} FROM audit_events WHERE project_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`).raw(true);
+      this.sqliteRanges.set(format.version, statement);
+    }
     const hash = createHash('sha256');
     let count = 0;
     for (let low = from; low <= to; low += SQLITE_STEP) {
-      const rows = this.sqliteRange.all(projectId, low, Math.min(to, low + SQLITE_STEP - 1)) as unknown[][];
-      for (const row of rows) hash.update(`${valuesDigest(row)}\n`);
+      const rows = statement.all(projectId, low, Math.min(to, low + SQLITE_STEP - 1)) as unknown[][];
+      for (const row of rows) hash.update(`${valuesDigest(format, row)}\n`);
       count += rows.length;
       if (low + SQLITE_STEP <= to) await yieldToEventLoop();
     }
@@ -237,9 +239,12 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
         if (seal.seqFrom !== expectedFrom) problem(seal.seqFrom, seal.seqTo, `seal does not follow the previous one (expected it to start at ${expectedFrom})`);
         if (seal.previousSeal !== previous) problem(seal.seqFrom, seal.seqTo, 'seal is not chained to the previous seal');
         if (sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest) !== seal.seal) problem(seal.seqFrom, seal.seqTo, 'seal was altered');
-        const range = await this.rangeDigest(projectId, seal.seqFrom, seal.seqTo);
+        const format = SEAL_FORMATS[seal.format];
+        const range = format ? await this.rangeDigest(format, projectId, seal.seqFrom, seal.seqTo) : { count: 0, digest: '' };
         const expected = seal.seqTo - seal.seqFrom + 1;
-        if (range.count !== expected) {
+        if (!format) {
+          problem(seal.seqFrom, seal.seqTo, `seal format ${seal.format} is unknown to this version of the service`);
+        } else if (range.count !== expected) {
           problem(seal.seqFrom, seal.seqTo, `${expected - range.count} sealed event(s) missing`);
         } else if (range.digest !== seal.eventsDigest) {
           problem(seal.seqFrom, seal.seqTo, 'sealed event(s) changed');

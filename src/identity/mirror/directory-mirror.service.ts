@@ -62,6 +62,7 @@ export class DirectoryMirror implements OnModuleInit {
     for (const person of people) this.index.put(person);
     for (const { alias, guid } of aliases) this.index.putFormerName(alias, guid);
     this.index.setGroups(groups);
+    this.index.search.rebuild();
     this.logger.log({ msg: 'directory mirror loaded', people: people.length, groups: groups.length });
   }
 

@@ -17,7 +17,7 @@ export function identityOf(resolution: IdentityResolution): ActorIdentity {
  * is stored `pending` and resolved in the background. Never refuses or delays an event beyond that.
  */
 @Injectable()
-@AuditEventEnricher({ order: 500 })
+@AuditEventEnricher({ order: 500, builtIn: 'identity' })
 export class IdentityEnricher implements EventEnricher {
   private readonly budgetMs: number;
   private readonly enabled: boolean;

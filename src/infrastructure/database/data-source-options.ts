@@ -26,6 +26,8 @@ import { ViewerPostgres1764800000000 } from './migrations/postgres/1764800000000
 import { ViewerSqlite1764800000000 } from './migrations/sqlite/1764800000000-viewer';
 import { ConsoleSessionsPostgres1764900000000 } from './migrations/postgres/1764900000000-console-sessions';
 import { ConsoleSessionsSqlite1764900000000 } from './migrations/sqlite/1764900000000-console-sessions';
+import { SealFormatPostgres1765000000000 } from './migrations/postgres/1765000000000-seal-format';
+import { SealFormatSqlite1765000000000 } from './migrations/sqlite/1765000000000-seal-format';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
@@ -42,6 +44,7 @@ export const MIGRATIONS = {
     TokenScopesSqlite1764700000000,
     ViewerSqlite1764800000000,
     ConsoleSessionsSqlite1764900000000,
+    SealFormatSqlite1765000000000,
   ],
   postgres: [
     InitialSchemaPostgres1764000000000,
@@ -54,6 +57,7 @@ export const MIGRATIONS = {
     TokenScopesPostgres1764700000000,
     ViewerPostgres1764800000000,
     ConsoleSessionsPostgres1764900000000,
+    SealFormatPostgres1765000000000,
   ],
 } as const;
 

@@ -9,7 +9,7 @@ import { AuditEventEnricher, EventEnricher, IngestContext } from './event-enrich
  * the person, and the client's hash covers source_ip as it was sent.
  */
 @Injectable()
-@AuditEventEnricher({ order: 20 })
+@AuditEventEnricher({ order: 20, builtIn: 'client-address' })
 export class ClientAddressEnricher implements EventEnricher {
   enrich(event: AuditEventDraft, context: IngestContext): void {
     if (event.sourceApi === 'audit-api') event.sourceIp ??= normaliseIp(context.clientIp);

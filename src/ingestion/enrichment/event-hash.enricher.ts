@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { retracedHash } from '../../retraced/retraced-hash';
 import type { AuditEventDraft } from '../audit-event';
-import { AuditEventEnricher, EventEnricher } from './event-enricher';
+import type { EventEnricher } from './event-enricher';
 
 /**
  * Seals each event with Retraced's published hash over its id and content, stored with the event
- * and returned on every read, so clients (and auditors) can verify nothing was altered. Runs last:
- * enrichers after it must not change hashed fields.
+ * and returned on every read, so clients (and auditors) can verify nothing was altered. Not a
+ * discovered enricher: the pipeline runs it itself, after every other step, so nothing can change a
+ * hashed field after it.
  */
 @Injectable()
-@AuditEventEnricher({ order: 900 })
 export class EventHashEnricher implements EventEnricher {
   enrich(event: AuditEventDraft): void {
     event.hash = retracedHash(

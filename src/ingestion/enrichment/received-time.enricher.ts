@@ -4,7 +4,7 @@ import { AuditEventEnricher, EventEnricher, IngestContext } from './event-enrich
 
 /** Stamps the time the service accepted the event; `created` defaults to it. */
 @Injectable()
-@AuditEventEnricher({ order: 10 })
+@AuditEventEnricher({ order: 10, builtIn: 'received-time' })
 export class ReceivedTimeEnricher implements EventEnricher {
   enrich(event: AuditEventDraft, context: IngestContext): void {
     event.received = context.receivedAt;

@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { InvalidInputException } from '../../infrastructure/http/api-error';
 import type { CommittedEvent, CompleteAuditEvent } from '../audit-event';
+import { sameContent } from '../idempotency-digest';
 
 /** A stored event that holds an external_id one of the batch's events also carries. */
 export interface ExistingExternalId {
@@ -64,7 +65,7 @@ export function planBatch(units: CompleteAuditEvent[][], existing: ExistingExter
         accepted.set(k, event);
         toInsert.push(event);
         committed.push({ id: event.id, hash: event.hash ?? null });
-      } else if (original.contentDigest === (event.contentDigest ?? null)) {
+      } else if (sameContent(original.contentDigest ?? null, event)) {
         committed.push({ id: original.id, hash: original.hash ?? null });
       } else {
         const field = unit.length > 1 ? `events[${index}].external_id` : 'external_id';

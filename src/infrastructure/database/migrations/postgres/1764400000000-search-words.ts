@@ -1,9 +1,40 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { SEARCHABLE_COLUMNS, searchableValues } from '../../../../ingestion/event-store/audit-event-store';
-import { searchWordsOf } from '../../../../ingestion/search-words';
-import { SEARCH_TEXT_SQL } from './1764300000000-event-search';
 
+/*
+ * A migration is a snapshot of its day: what it needs of the service's code is copied here as it
+ * was then (ingestion's searchable columns and word splitting of 2026-11), so a later change there
+ * cannot change what upgrading from before this migration does.
+ */
 const BACKFILL_BATCH = 5000;
+const SEARCHABLE_COLUMNS = ['action', 'description', 'actor_id', 'actor_name', 'target_id', 'target_name', 'target_type', 'group_name', 'fields'] as const;
+const MAX_WORD_LENGTH = 500;
+const MAX_SEARCH_TEXT = 200_000;
+
+function splitWords(text: string): string[] {
+  const lower = text.toLowerCase();
+  return lower.split(/^[\x00-\x7f]*$/.test(lower) ? /[^a-z0-9]+/ : /[^\p{L}\p{N}]+/u).filter((word) => word.length > 0);
+}
+
+function searchWordsOf(parts: ReadonlyArray<string | null | undefined>): string {
+  let text = '';
+  for (const part of parts) if (part) text += `${part} `;
+  const seen = new Set<string>();
+  let length = 0;
+  for (const word of splitWords(text)) {
+    if (word.length > MAX_WORD_LENGTH || seen.has(word)) continue;
+    if (length + word.length + 1 > MAX_SEARCH_TEXT) break;
+    seen.add(word);
+    length += word.length + 1;
+  }
+  return [...seen].join(' ');
+}
+
+/** The generated column's text before this migration (1764300000000-event-search), for `down`. */
+const SEARCH_PUNCTUATION = `._-@/:"{},=\\[]`;
+const SEARCH_TEXT_SQL = `translate(lower(
+  coalesce(action, '') || ' ' || coalesce(description, '') || ' ' || coalesce(actor_id, '') || ' ' || coalesce(actor_name, '') || ' ' ||
+  coalesce(target_id, '') || ' ' || coalesce(target_name, '') || ' ' ||
+  coalesce(target_type, '') || ' ' || coalesce(group_name, '') || ' ' || coalesce(fields, '')), '${SEARCH_PUNCTUATION.replace(/'/g, "''")}', '${' '.repeat(SEARCH_PUNCTUATION.length)}')`;
 
 type SearchableRow = { id: string } & Record<(typeof SEARCHABLE_COLUMNS)[number], string | null>;
 
@@ -29,7 +60,7 @@ export class SearchWordsPostgres1764400000000 implements MigrationInterface {
         [after],
       );
       if (rows.length === 0) break;
-      const words = rows.map((row) => ({ id: row.id, words: searchWordsOf(searchableValues(row)) }));
+      const words = rows.map((row) => ({ id: row.id, words: searchWordsOf(SEARCHABLE_COLUMNS.map((column) => row[column])) }));
       await q.query(
         `UPDATE audit_events e SET search_vector = array_to_tsvector(string_to_array(w.words, ' '))
          FROM json_to_recordset($1::json) AS w(id varchar, words text) WHERE e.id = w.id`,
