@@ -10,14 +10,27 @@ import { SignIn } from './SignIn';
 
 type Theme = 'system' | 'light' | 'dark';
 
+const SYSTEM_DARK = window.matchMedia('(prefers-color-scheme: dark)');
+
+/** One palette per theme in the stylesheet; `system` follows the operating system as it changes. */
 function applyTheme(theme: Theme): void {
-  if (theme === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
+  document.documentElement.dataset.theme = theme === 'system' ? (SYSTEM_DARK.matches ? 'dark' : 'light') : theme;
 }
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
+  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('console-theme') as Theme | null) ?? 'system');
+  useEffect(() => {
+    applyTheme(theme);
+    const follow = () => applyTheme(theme);
+    SYSTEM_DARK.addEventListener('change', follow);
+    return () => SYSTEM_DARK.removeEventListener('change', follow);
+  }, [theme]);
+  const chooseTheme = (next: Theme) => {
+    localStorage.setItem('console-theme', next);
+    setTheme(next);
+  };
 
   useEffect(() => {
     whenSignedOut(() => setSession(null));
@@ -30,13 +43,11 @@ export function App() {
   if (problem) return <main><p class="error" role="alert">The console cannot reach the service: {problem}</p></main>;
   if (session === undefined) return <main><p aria-live="polite">Loading…</p></main>;
   if (session === null) return <SignIn onSignedIn={setSession} />;
-  return <Shell session={session} onSignedOut={() => setSession(null)} />;
+  return <Shell session={session} onSignedOut={() => setSession(null)} theme={theme} onTheme={chooseTheme} />;
 }
 
-function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => void }) {
+function Shell({ session, onSignedOut, theme, onTheme }: { session: Session; onSignedOut: () => void; theme: Theme; onTheme: (theme: Theme) => void }) {
   const route = useRoute();
-  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('console-theme') as Theme | null) ?? 'system');
-  useEffect(() => applyTheme(theme), [theme]);
   const zone: Zone = route.params.get('tz') === 'local' ? 'local' : 'utc';
   const projectIds = session.projects.map((p) => p.id);
   const wanted = route.params.get('project');
@@ -87,7 +98,7 @@ function Shell({ session, onSignedOut }: { session: Session; onSignedOut: () => 
           </label>
           <label>
             Theme{' '}
-            <select value={theme} onChange={(e) => { const next = (e.target as HTMLSelectElement).value as Theme; localStorage.setItem('console-theme', next); setTheme(next); }}>
+            <select value={theme} onChange={(e) => onTheme((e.target as HTMLSelectElement).value as Theme)}>
               <option value="system">System</option>
               <option value="light">Light</option>
               <option value="dark">Dark</option>

@@ -91,10 +91,7 @@ export class LdapConnection {
     for (const url of this.config.urls) {
       const client = this.newClient(url);
       try {
-        await this.within(async () => {
-          if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS({ ...this.tlsOptions });
-          await client.bind(dn, password);
-        });
+        await this.bound(client, url, dn, password);
         return true;
       } catch (error) {
         if (error instanceof InvalidCredentialsError) return false;
@@ -119,13 +116,20 @@ export class LdapConnection {
     });
   }
 
-  /** ldapts has no timeout on the StartTLS handshake: one deadline covers a whole connect-and-bind. */
-  private async within(attempt: () => Promise<void>): Promise<void> {
+  /**
+   * StartTLS when configured, then a simple bind (`''`/`''`: anonymous). ldapts has no timeout on
+   * the StartTLS handshake: one deadline covers the whole connect-and-bind.
+   */
+  private async bound(client: Client, url: string, dn: string, password: string): Promise<void> {
     const limit = this.config.connectTimeoutMs + this.config.operationTimeoutMs;
     let deadline: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       deadline = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
     });
+    const attempt = async () => {
+      if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS({ ...this.tlsOptions });
+      await client.bind(dn, password);
+    };
     try {
       await Promise.race([attempt(), expired]);
     } finally {
@@ -140,11 +144,7 @@ export class LdapConnection {
     for (const url of this.config.urls) {
       const client = this.newClient(url);
       try {
-        await this.within(async () => {
-          if (this.config.startTls && url.startsWith('ldap://')) await client.startTLS({ ...this.tlsOptions });
-          if (this.config.bindDn) await client.bind(this.config.bindDn, this.config.bindPassword);
-          else await client.bind('', '');
-        });
+        await this.bound(client, url, this.config.bindDn ?? '', this.config.bindPassword ?? '');
         this.client = client;
         this.connectedUrl = url;
         this.failedAt = 0;
