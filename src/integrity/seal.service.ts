@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Counter } from 'prom-client';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
+import { PeriodicTask } from '../infrastructure/scheduling/periodic-task';
 import { AuditSealEntity } from './audit-seal.entity';
 import { createHash } from 'node:crypto';
 import { CURRENT_SEAL_FORMAT, GENESIS, SEAL_FORMATS, SealFormat, eventsDigest, postgresRangeDigestSql, sealHash, valuesDigest } from './seal-format';
@@ -49,8 +50,11 @@ export interface IntegrityReport {
 @Injectable()
 export class SealService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Integrity');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  /** The sealing pass over every project: on a timer, on request, one at a time. */
+  private readonly passes = new PeriodicTask<number>(
+    () => this.sealPass(),
+    (error) => this.logger.warn({ msg: 'sealing failed; retried at the next pass', error: error.message }),
+  );
   /** SQLite: the range statement of each seal format. */
   private readonly sqliteRanges = new Map<string, Database.Statement>();
   /** The newest seal seen per project, so a pass asks the database only about projects with new events. */
@@ -75,28 +79,21 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   onApplicationBootstrap(): void {
-    const intervalMs = this.config.integritySealIntervalMs;
-    if (intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.sealAll().catch((error: Error) => this.logger.warn({ msg: 'sealing failed; retried at the next pass', error: error.message }));
-    }, intervalMs);
-    this.timer.unref();
+    this.passes.start(this.config.integritySealIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Seals every project's events committed since its last seal; the number of events sealed. */
   sealAll(): Promise<number> {
-    this.running ??= this.sealPass().finally(() => (this.running = undefined));
-    return this.running;
+    return this.passes.run();
   }
 
   /** Seals one project's events committed since its last seal (after any pass already running). */
   async sealProject(projectId: string): Promise<number> {
-    await this.running?.catch(() => undefined);
+    await this.passes.settled();
     return this.sealPass(projectId);
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { PeriodicTask } from '../../infrastructure/scheduling/periodic-task';
 import { DirectorySyncService } from '../sync/directory-sync.service';
 import { identityOf } from './identity.enricher';
 import { IDENTITY_RESOLVER, IdentityResolver } from './identity-resolver';
@@ -22,9 +23,10 @@ export interface PendingRunResult {
 @Injectable()
 export class PendingIdentityJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PendingIdentityJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<PendingRunResult>;
-  private again = false;
+  private readonly task = new PeriodicTask<PendingRunResult>(
+    () => this.resolveAll(),
+    (error) => this.logger.warn({ msg: 'resolving pending events failed', error: error.message }),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -35,33 +37,20 @@ export class PendingIdentityJob implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.sync.onSynced(() => this.kick());
-    this.timer = setInterval(() => this.kick(), this.config.identity.pendingRetryMs);
-    this.timer.unref();
+    this.task.start(this.config.identity.pendingRetryMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Starts a run unless one is going; a kick during a run schedules one more. */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    void this.runOnce().catch((error: Error) => this.logger.warn({ msg: 'resolving pending events failed', error: error.message }));
+    this.task.kick();
   }
 
   runOnce(): Promise<PendingRunResult> {
-    this.running ??= this.resolveAll().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
-    return this.running;
+    return this.task.run();
   }
 
   private async resolveAll(): Promise<PendingRunResult> {

@@ -8,6 +8,7 @@ import { LDAP_DIRECTORY } from '../ldap/ldap-directory.provider';
 import { DirectoryMirror } from '../mirror/directory-mirror.service';
 import { DirectoryMirrorRepository } from '../mirror/directory-mirror.repository';
 import { GroupGraph } from '../mirror/identity-index';
+import { PeriodicTask } from '../../infrastructure/scheduling/periodic-task';
 
 export const LDAP_SOURCE = 'ldap';
 
@@ -58,7 +59,10 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
   private running?: Promise<SyncResult>;
   private runningMode?: SyncMode;
   private fullAfterRunning?: Promise<SyncResult>;
-  private timer?: NodeJS.Timeout;
+  private readonly scheduled = new PeriodicTask<SyncResult>(
+    () => this.scheduledSync(),
+    (error) => this.logger.warn({ msg: 'scheduled directory sync failed', error: error.message }),
+  );
   private scheduledRuns = 0;
   private readonly listeners: (() => void)[] = [];
   lastResult?: SyncResult;
@@ -90,19 +94,17 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     void this.sync('full').catch((error: Error) =>
       this.logger.warn({ msg: 'directory unreachable at start-up; serving from the local mirror, unknown actors are stored pending', error: error.message }),
     );
-    const intervalS = this.config.ldap.syncIntervalS;
-    if (intervalS > 0) {
-      this.timer = setInterval(() => {
-        this.scheduledRuns += 1;
-        const mode: SyncMode = this.scheduledRuns % (this.config.ldap?.fullSyncEvery ?? 12) === 0 ? 'full' : 'incremental';
-        void this.sync(mode).catch((error: Error) => this.logger.warn({ msg: 'scheduled directory sync failed', mode, error: error.message }));
-      }, intervalS * 1000);
-      this.timer.unref();
-    }
+    this.scheduled.start(this.config.ldap.syncIntervalS * 1000);
+  }
+
+  /** A scheduled sync: every LDAP_FULL_SYNC_EVERY-th is a full reconciliation, the others incremental. */
+  private scheduledSync(): Promise<SyncResult> {
+    this.scheduledRuns += 1;
+    return this.sync(this.scheduledRuns % (this.config.ldap?.fullSyncEvery ?? 12) === 0 ? 'full' : 'incremental');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    await this.scheduled.stop();
     await this.running?.catch(() => undefined);
     await this.directory?.close();
   }
