@@ -138,6 +138,10 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(out.headers.get('set-cookie')).toMatch(/^audit_console=; .*Max-Age=0/);
     expect((await asSession(cookie, '/console/api/session')).status).toBe(401);
     expect((await asSession(cookie, '/audit/v1/events')).status).toBe(401);
+    // A mistyped console API path answers 404 JSON, not the console's page.
+    const typo = await fetch(url('/console/api/sesion'));
+    expect(typo.status).toBe(404);
+    expect(typo.headers.get('content-type')).toContain('application/json');
   });
 
   it('ends a session idle for longer than CONSOLE_SESSION_IDLE_S', async () => {

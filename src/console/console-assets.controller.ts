@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Res, ServiceUnavailableException, NotFoundException } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -60,7 +60,9 @@ export class ConsoleAssetsController {
 
   @Get('*')
   @Public()
-  anyPage(@Res() reply: FastifyReply): void {
+  anyPage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    // A mistyped API path is an API answer (404), not the console's page.
+    if (request.url.startsWith('/console/api/')) throw new NotFoundException(`no console API ${request.url.split('?')[0]}`);
     this.page(reply);
   }
 

@@ -14,6 +14,7 @@ const FIELDS: { field: keyof Facets['facets']; title: string; qualifier: Qualifi
 export function FacetList({ facets, hide, onFilter }: { facets: Facets; hide: string[]; onFilter: (chip: Chip) => void }) {
   return (
     <div>
+      {facets.total === 0 ? <p class="notice">Nothing to count: no event matches.</p> : null}
       {!facets.complete ? <p class="notice">Counted over the newest {facets.total.toLocaleString('en-US')} matching events.</p> : null}
       {FIELDS.filter((f) => !hide.includes(f.field) && facets.facets[f.field].length > 0).map(({ field, title, qualifier }) => (
         <div class="facet" role="group" aria-labelledby={`facet-${field}`}>

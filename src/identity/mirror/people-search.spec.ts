@@ -17,6 +17,8 @@ describe.each([['freshly changed (searched one by one)', false], ['sorted (after
   it('matches the start of any name, any word of the display name, case-insensitively', () => {
     expect(names('john sm')).toEqual(['g1', 'g2']);
     expect(names('SMITH')).toEqual(['g1', 'g2']);
+    // One shared word: ordered by the whole name.
+    expect(names('lee')).toEqual(['g4']);
     expect(names('j.smith@')).toEqual(['g2']);
     expect(names('alee@corp')).toEqual(['g4']);
     expect(names('uid=jsmith,')).toEqual(['g1']);

@@ -160,8 +160,10 @@ export class PeopleSearch {
         }
       }
     }
+    // Equal names (every Smith matches "smi" by the same word) are ordered by the person's full name.
+    const order = (guid: string) => sortName(this.people.get(guid) as DirectoryPerson);
     return [...best.entries()]
-      .sort(([ga, a], [gb, b]) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : ga < gb ? -1 : 1))
+      .sort(([ga, a], [gb, b]) => a.rank - b.rank || compareText(a.key, b.key) || compareText(order(ga), order(gb)) || compareText(ga, gb))
       .slice(0, limit)
       .map(([guid, { term }]) => ({ person: this.people.get(guid) as DirectoryPerson, matched: { field: term.field, value: term.value } }));
   }
@@ -194,6 +196,14 @@ function currentTerms(person: DirectoryPerson): Term[] {
   add('dn', person.dn);
   add('guid', person.guid);
   return terms;
+}
+
+function sortName(person: DirectoryPerson): string {
+  return (person.displayName ?? person.username ?? person.email ?? person.guid).toLowerCase();
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function push(into: SortedNames, from: SortedNames, i: number): void {
