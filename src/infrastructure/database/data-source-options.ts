@@ -28,6 +28,8 @@ import { ConsoleSessionsPostgres1764900000000 } from './migrations/postgres/1764
 import { ConsoleSessionsSqlite1764900000000 } from './migrations/sqlite/1764900000000-console-sessions';
 import { SealFormatPostgres1765000000000 } from './migrations/postgres/1765000000000-seal-format';
 import { SealFormatSqlite1765000000000 } from './migrations/sqlite/1765000000000-seal-format';
+import { GroupCountsSqlite1765100000000 } from './migrations/sqlite/1765100000000-group-counts';
+import { GroupCountsPostgres1765100000000 } from './migrations/postgres/1765100000000-group-counts';
 import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
 
 export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
@@ -45,6 +47,7 @@ export const MIGRATIONS = {
     ViewerSqlite1764800000000,
     ConsoleSessionsSqlite1764900000000,
     SealFormatSqlite1765000000000,
+    GroupCountsSqlite1765100000000,
   ],
   postgres: [
     InitialSchemaPostgres1764000000000,
@@ -58,6 +61,7 @@ export const MIGRATIONS = {
     ViewerPostgres1764800000000,
     ConsoleSessionsPostgres1764900000000,
     SealFormatPostgres1765000000000,
+    GroupCountsPostgres1765100000000,
   ],
 } as const;
 

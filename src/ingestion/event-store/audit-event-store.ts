@@ -80,3 +80,20 @@ export class UnknownProjectError extends NotFoundException {
     super(`project ${projectId} does not exist`);
   }
 }
+
+/**
+ * How many events of a batch fall in each (project, group, crud, source API), for audit_group_counts;
+ * events without a group are not counted there. A missing crud is counted as ''.
+ */
+export function groupCounts(events: CompleteAuditEvent[]): Map<string, { key: [string, string, string, string]; events: number }> {
+  const counts = new Map<string, { key: [string, string, string, string]; events: number }>();
+  for (const event of events) {
+    if (event.group?.id === undefined) continue;
+    const key: [string, string, string, string] = [event.projectId, event.group.id, event.crud ?? '', event.sourceApi];
+    const name = JSON.stringify(key);
+    const entry = counts.get(name);
+    if (entry) entry.events++;
+    else counts.set(name, { key, events: 1 });
+  }
+  return counts;
+}

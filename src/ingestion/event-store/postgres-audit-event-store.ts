@@ -27,7 +27,9 @@ const INPUT_COLUMNS = [...VALUE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`), '
  * far cheaper than the driver's per-element array escaping, and the statement text never changes.
  * A row of an unknown project gets a NULL seq and fails the whole statement (this is what keeps
  * events to existing projects; a foreign key would cost every row a lookup). The free-text lexemes
- * arrive computed (search-words.ts) and only become a tsvector here.
+ * arrive computed (search-words.ts) and only become a tsvector here. The same statement adds the
+ * inserted events to their groups' counts (audit_group_counts), after the project's row is locked,
+ * in key order, so concurrent batches queue on the project instead of deadlocking on the counts.
  */
 const INSERT_BATCH = `
 WITH input AS (
@@ -42,12 +44,19 @@ bumped AS (
   FROM (SELECT project_id, count(*) AS n FROM input GROUP BY project_id) c
   WHERE p.id = c.project_id
   RETURNING p.id, p.last_seq
+),
+inserted AS (
+  INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}, search_vector)
+  SELECT ${EVENT_COLUMNS.map((c) => (c === 'seq' ? 'b.last_seq - numbered.n + numbered.rn' : `numbered.${c}`)).join(', ')},
+    array_to_tsvector(string_to_array(numbered.search_words, ' '))
+  FROM numbered LEFT JOIN bumped b ON b.id = numbered.project_id
+  ORDER BY numbered.ord
+  RETURNING project_id, group_id, crud, source_api
 )
-INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}, search_vector)
-SELECT ${EVENT_COLUMNS.map((c) => (c === 'seq' ? 'b.last_seq - numbered.n + numbered.rn' : `numbered.${c}`)).join(', ')},
-  array_to_tsvector(string_to_array(numbered.search_words, ' '))
-FROM numbered LEFT JOIN bumped b ON b.id = numbered.project_id
-ORDER BY numbered.ord`;
+INSERT INTO audit_group_counts (project_id, group_id, crud, source_api, events)
+SELECT project_id, group_id, COALESCE(crud, ''), source_api, count(*) FROM inserted WHERE group_id IS NOT NULL
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+ON CONFLICT (project_id, group_id, crud, source_api) DO UPDATE SET events = audit_group_counts.events + EXCLUDED.events`;
 
 export class PostgresAuditEventStore implements AuditEventStore {
   readonly maxConcurrentCommits = 2;

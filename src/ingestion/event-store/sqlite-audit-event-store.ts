@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
-import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow } from './audit-event-store';
+import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow, groupCounts } from './audit-event-store';
 import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
 
 /** SQLite's limit on bound parameters is far above this; chunks keep statements cacheable. */
@@ -19,6 +19,10 @@ export class SqliteAuditEventStore implements AuditEventStore {
     const db = (dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
     const advance = db.prepare('UPDATE projects SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq');
     const insert = db.prepare(`INSERT INTO audit_events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+    const addToGroup = db.prepare(
+      `INSERT INTO audit_group_counts (project_id, group_id, crud, source_api, events) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, group_id, crud, source_api) DO UPDATE SET events = events + excluded.events`,
+    );
     const lookups = new Map<number, Database.Statement>();
     const lookup = (size: number) => {
       let statement = lookups.get(size);
@@ -57,6 +61,7 @@ export class SqliteAuditEventStore implements AuditEventStore {
         values[anonymousIndex] = event.isAnonymous ? 1 : 0;
         insert.run(values);
       }
+      for (const [, { key, events }] of groupCounts(plan.inserts)) addToGroup.run(...key, events);
       return plan.outcomes;
     });
   }
