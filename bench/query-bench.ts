@@ -141,7 +141,7 @@ async function writePlans(url: string, root: string): Promise<void> {
   } finally {
     await pg.end();
   }
-  const header = `# Query plans of the hot read paths\n\nPostgreSQL, ${EVENTS.toLocaleString('en-US')} events from ${PEOPLE.toLocaleString('en-US')} people, written by \`npm run bench\` (bench/query-bench.ts) on ${new Date().toISOString().slice(0, 10)}. The SQL is what the reader (src/query/audit-event.reader.ts) generates, with the selected columns shortened to \`*\`. The export plan is shown without ANALYZE: it runs as a server-side cursor and is read a batch at a time.\n\n`;
+  const header = `# Query plans of the hot read paths\n\nPostgreSQL, ${EVENTS.toLocaleString('en-US')} events from ${PEOPLE.toLocaleString('en-US')} people, written by \`npm run bench\` (bench/query-bench.ts) on ${new Date().toISOString().slice(0, 10)}. The SQL is what the reader (src/event-store/event-reader.ts) generates, with the selected columns shortened to \`*\`. The export plan is shown without ANALYZE: it runs as a server-side cursor and is read a batch at a time.\n\n`;
   writeFileSync(join(root, 'docs', 'query-plans.md'), header + sections.join('\n'));
 }
 

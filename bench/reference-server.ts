@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/infrastructure/database/data-source-options';
 import { newEventId } from '../src/ingestion/event-id';
-import { searchWordsOf } from '../src/ingestion/search-words';
+import { searchWordsOf } from '../src/event-store/search-words';
 
 interface Row {
   id: string;

@@ -220,7 +220,7 @@ function storeTable(s: StoreCeilingResult): string {
   return [
     '| reference: the PostgreSQL event store alone (no HTTP) | events/s | commit p50 ms | commit p99 ms |',
     '| --- | ---: | ---: | ---: |',
-    `| PostgresAuditEventStore.commit, ${s.events_per_commit.toLocaleString('en-US')} prebuilt Retraced events per commit, 2 commits in flight | ${s.events_per_s.toLocaleString('en-US')} | ${s.commit_p50_ms} | ${s.commit_p99_ms} |`,
+    `| PostgresEventWriter.commit, ${s.events_per_commit.toLocaleString('en-US')} prebuilt Retraced events per commit, 2 commits in flight | ${s.events_per_s.toLocaleString('en-US')} | ${s.commit_p50_ms} | ${s.commit_p99_ms} |`,
   ].join('\n');
 }
 

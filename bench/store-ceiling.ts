@@ -1,6 +1,6 @@
 /**
  * The database's share of bulk ingest, without HTTP: the service's own PostgreSQL event store
- * (PostgresAuditEventStore.commit: the one-statement insert with sequence numbers and free-text
+ * (PostgresEventWriter.commit: the one-statement insert with sequence numbers and free-text
  * words) fed prebuilt Retraced events, 1,000 per commit, two commits in flight as the batch writer
  * runs them. Whatever the HTTP side does, bulk ingest on this machine cannot pass this rate.
  */
@@ -8,9 +8,9 @@ import { DataSource } from 'typeorm';
 import type { PublisherEventDto } from '../src/publisher/dto/publisher-event.dto';
 import { publisherDraft } from '../src/publisher/publisher-event.mapper';
 import { dataSourceOptions } from '../src/infrastructure/database/data-source-options';
-import type { CompleteAuditEvent } from '../src/ingestion/audit-event';
+import type { CompleteAuditEvent } from '../src/event-store/audit-event';
 import { newEventId } from '../src/ingestion/event-id';
-import { PostgresAuditEventStore } from '../src/ingestion/event-store/postgres-audit-event-store';
+import { PostgresEventWriter } from '../src/event-store/postgres/postgres-event-writer';
 import { createTestDatabase } from '../test/support/databases';
 
 export interface StoreCeilingResult {
@@ -26,7 +26,7 @@ export async function postgresStoreCeiling(event: (i: number) => object, duratio
   try {
     await dataSource.initialize();
     await dataSource.runMigrations();
-    const store = new PostgresAuditEventStore(dataSource);
+    const store = new PostgresEventWriter(dataSource);
     const batch = (): CompleteAuditEvent[] => {
       const now = Date.now();
       return Array.from({ length: eventsPerCommit }, (_, i) => ({

@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
+import { EventStoreModule, EventStoreOptions } from './event-store/event-store.module';
 import { HealthModule } from './infrastructure/health/health.module';
 import { HttpExceptionFilter } from './infrastructure/http/http-exception.filter';
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
@@ -20,13 +21,17 @@ import { ViewerModule } from './viewer/viewer.module';
 
 @Module({})
 export class AppModule {
-  /** `options.identity.resolver` swaps the identity resolver, for a team embedding the service. */
-  static forRoot(config: AppConfig, options: { identity?: IdentityModuleOptions } = {}): DynamicModule {
+  /**
+   * For a team embedding the service: `options.identity.resolver` swaps the identity resolver,
+   * `options.eventStore.dialect` how the event log is stored.
+   */
+  static forRoot(config: AppConfig, options: { identity?: IdentityModuleOptions; eventStore?: EventStoreOptions } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config.database),
+        EventStoreModule.forRoot(options.eventStore),
         MetricsModule,
         HealthModule,
         TenancyModule,

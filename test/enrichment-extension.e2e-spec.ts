@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import type { AuditEventDraft } from '../src/ingestion/audit-event';
+import type { AuditEventDraft } from '../src/event-store/audit-event';
 import { AuditEventEnricher, EventEnricher, IngestContext } from '../src/ingestion/enrichment/event-enricher';
 import { EnrichmentPipeline } from '../src/ingestion/enrichment/enrichment-pipeline.service';
 import { TestDatabase, createTestDatabase } from './support/databases';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
 import { MIGRATIONS, dataSourceOptions } from '../src/infrastructure/database/data-source-options';
-import { searchWordsOf } from '../src/ingestion/search-words';
+import { searchWordsOf } from '../src/event-store/search-words';
 import { createTestDatabase, DIALECTS, TestDatabase } from './support/databases';
 
 /** Upgrading a PostgreSQL database that already holds events, one migration at a time. */

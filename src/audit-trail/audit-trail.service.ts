@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
-import type { ActorIdentity, Crud, SourceApi } from '../ingestion/audit-event';
+import type { ActorIdentity, Crud, SourceApi } from '../event-store/audit-event';
 import { newEventId } from '../ingestion/event-id';
-import { UnknownProjectError } from '../ingestion/event-store/audit-event-store';
+import { UnknownProjectError } from '../event-store/event-writer';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { Caller, callerActor } from '../tenancy/principal';
 

@@ -1,5 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DIRECTORY_ENTITIES } from './mirror/directory-mirror.entities';
 import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { IdentityController } from './api/identity.controller';
 import { ProvisioningController } from './api/provisioning.controller';
@@ -12,7 +14,6 @@ import { ProvisioningService } from './provisioning/provisioning.service';
 import { DirectoryIdentityResolver } from './resolution/directory-identity.resolver';
 import { IdentityEnricher } from './resolution/identity.enricher';
 import { IDENTITY_RESOLVER, IdentityResolver } from './resolution/identity-resolver';
-import { PendingEventsRepository } from './resolution/pending-events.repository';
 import { PendingIdentityJob } from './resolution/pending-identity.job';
 import { DirectorySyncService } from './sync/directory-sync.service';
 
@@ -33,7 +34,7 @@ export class IdentityModule {
     return {
       global: true,
       module: IdentityModule,
-      imports: [DiscoveryModule, AuditTrailModule],
+      imports: [DiscoveryModule, TypeOrmModule.forFeature(DIRECTORY_ENTITIES), AuditTrailModule],
       controllers: [IdentityController, ProvisioningController],
       providers: [
         ldapDirectoryProvider,
@@ -43,7 +44,6 @@ export class IdentityModule {
         DirectoryIdentityResolver,
         options.resolver ? { provide: IDENTITY_RESOLVER, useClass: options.resolver } : { provide: IDENTITY_RESOLVER, useExisting: DirectoryIdentityResolver },
         IdentityEnricher,
-        PendingEventsRepository,
         PendingIdentityJob,
         ProvisioningService,
         DirectoryReadiness,

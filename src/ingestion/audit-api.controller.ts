@@ -5,7 +5,7 @@ import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { validateBody } from '../infrastructure/http/validate-body';
 import { Authorize } from '../tenancy/authorization/authorize.decorator';
 import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
-import type { AuditEventDraft } from './audit-event';
+import type { AuditEventDraft } from '../event-store/audit-event';
 import { AuditApiEventDto } from './dto/audit-api-event.dto';
 import { newEventId } from './event-id';
 import { IngestionService } from './ingestion.service';

@@ -1,10 +1,11 @@
 import type { AppConfig } from '../config/app-config';
 import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
-import type { CompleteAuditEvent } from './audit-event';
+import type { CompleteAuditEvent } from '../event-store/audit-event';
 import { BatchWriter } from './batch-writer.service';
-import type { AuditEventStore } from './event-store/audit-event-store';
-import type { UnitOutcome } from './event-store/idempotency-plan';
+import type { AuditEventStore } from '../event-store/event-writer';
+import type { UnitOutcome } from '../event-store/idempotency-plan';
 import { IngestionMetrics } from './ingestion.metrics';
+import { completeEvent } from '../../test/factories/complete-event';
 import { StorageUnavailableError } from './storage-unavailable.error';
 
 /** An in-memory store whose commits can be held open and made to fail, to observe grouping. */
@@ -24,17 +25,7 @@ class FakeStore implements AuditEventStore {
   }
 }
 
-const event = (id: string): CompleteAuditEvent => ({
-  id,
-  projectId: 'default',
-  sourceApi: 'audit-api',
-  action: 'a',
-  isFailure: false,
-  isAnonymous: false,
-  created: 1,
-  received: 1,
-  identity: { status: 'unknown' },
-});
+const event = (id: string): CompleteAuditEvent => completeEvent({ id, sourceApi: 'audit-api', action: 'a' });
 
 function writer(store: FakeStore, batch = { maxSize: 4, maxWaitMs: 5 }): BatchWriter {
   return new BatchWriter(store, { batch } as AppConfig, new IngestionMetrics(new MetricsRegistry()));

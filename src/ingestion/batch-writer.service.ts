@@ -2,8 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../infrastructure/database/database-unavailable';
 import { IngestionMetrics } from './ingestion.metrics';
-import type { CommittedEvent, CompleteAuditEvent } from './audit-event';
-import { AUDIT_EVENT_STORE, AuditEventStore, UnknownProjectError } from './event-store/audit-event-store';
+import type { CommittedEvent, CompleteAuditEvent } from '../event-store/audit-event';
+import { AUDIT_EVENT_STORE, AuditEventStore, UnknownProjectError } from '../event-store/event-writer';
 import { StorageUnavailableError } from './storage-unavailable.error';
 
 interface PendingUnit {

@@ -1,4 +1,4 @@
-import type { AuditEventDraft } from './audit-event';
+import type { AuditEventDraft } from '../event-store/audit-event';
 import { idempotencyDigests, sameContent } from './idempotency-digest';
 
 const draft = (): AuditEventDraft => ({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEventDraft } from './audit-event';
+import type { AuditEventDraft } from '../event-store/audit-event';
 
 /** JSON with object keys sorted, so equal content always serialises the same way. */
 function stableJson(value: unknown): string {

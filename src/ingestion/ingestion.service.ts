@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEventDraft, CommittedEvent } from './audit-event';
+import type { AuditEventDraft, CommittedEvent } from '../event-store/audit-event';
 import { BatchWriter } from './batch-writer.service';
 import { idempotencyDigests } from './idempotency-digest';
 import { EnrichmentPipeline } from './enrichment/enrichment-pipeline.service';

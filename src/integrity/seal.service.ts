@@ -1,21 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type Database from 'better-sqlite3';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Counter } from 'prom-client';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
 import { PeriodicTask } from '../infrastructure/scheduling/periodic-task';
 import { AuditSealEntity } from './audit-seal.entity';
-import { createHash } from 'node:crypto';
-import { CURRENT_SEAL_FORMAT, GENESIS, SEAL_FORMATS, SealFormat, eventsDigest, postgresRangeDigestSql, sealHash, valuesDigest } from './seal-format';
+import { CURRENT_SEAL_FORMAT, GENESIS, SEAL_FORMATS, sealHash } from '../event-store/seal-format';
+import { SEAL_SOURCE, SealSource } from '../event-store/seal-source';
 
 /** Most events one seal covers. */
 const SEAL_SIZE = 5_000;
-/** SQLite: rows read (synchronously) per step; the event loop serves requests between steps. */
-const SQLITE_STEP = 500;
 
 /** Problems listed in one report; the count goes on. */
 const MAX_PROBLEMS = 20;
@@ -55,8 +51,6 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     () => this.sealPass(),
     (error) => this.logger.warn({ msg: 'sealing failed; retried at the next pass', error: error.message }),
   );
-  /** SQLite: the range statement of each seal format. */
-  private readonly sqliteRanges = new Map<string, Database.Statement>();
   /** The newest seal seen per project, so a pass asks the database only about projects with new events. */
   private readonly heads = new Map<string, AuditSealEntity>();
   private readonly sealedEvents: Counter;
@@ -64,7 +58,8 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly holes: Counter<'project'>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(AuditSealEntity) private readonly seals: Repository<AuditSealEntity>,
+    @Inject(SEAL_SOURCE) private readonly source: SealSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     registry: MetricsRegistry,
@@ -98,18 +93,15 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async sealPass(only?: string): Promise<number> {
-    const query = this.dataSource.createQueryBuilder().select(['p.id AS id', 'p.last_seq AS last_seq']).from('projects', 'p');
-    if (only !== undefined) query.where('p.id = :only', { only });
-    const projects: { id: string; last_seq: string | number }[] = await query.getRawMany();
+    const projects = await this.source.lastSequences(only);
     let sealed = 0;
-    for (const project of projects) {
-      const lastSeq = Number(project.last_seq);
-      if ((this.heads.get(project.id)?.seqTo ?? 0) >= lastSeq) continue;
+    for (const { projectId, lastSeq } of projects) {
+      if ((this.heads.get(projectId)?.seqTo ?? 0) >= lastSeq) continue;
       // Read back, not cached: another replica may have sealed meanwhile.
-      let head = await this.head(project.id);
+      let head = await this.head(projectId);
       const before = head;
       while ((head?.seqTo ?? 0) < lastSeq) {
-        const next = await this.sealNext(project.id, head, lastSeq);
+        const next = await this.sealNext(projectId, head, lastSeq);
         if (!next) break;
         sealed += next.seqTo - next.seqFrom + 1;
         this.sealedEvents.inc(next.seqTo - next.seqFrom + 1);
@@ -117,32 +109,32 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
       }
       // The head in the logs, shipped elsewhere, is the anchor that makes rewriting the whole
       // chain from some point on detectable too.
-      if (head && head !== before) this.logger.log({ msg: 'sealed', project_id: project.id, sealed_through_seq: head.seqTo, head: head.seal });
-      if (head) this.heads.set(project.id, head);
+      if (head && head !== before) this.logger.log({ msg: 'sealed', project_id: projectId, sealed_through_seq: head.seqTo, head: head.seal });
+      if (head) this.heads.set(projectId, head);
     }
     return sealed;
   }
 
   private head(projectId: string): Promise<AuditSealEntity | null> {
-    return this.dataSource.getRepository(AuditSealEntity).findOne({ where: { projectId }, order: { seqTo: 'DESC' } });
+    return this.seals.findOne({ where: { projectId }, order: { seqTo: 'DESC' } });
   }
 
   private async sealNext(projectId: string, head: AuditSealEntity | null, lastSeq: number): Promise<AuditSealEntity | null> {
     const from = (head?.seqTo ?? 0) + 1;
     let to = Math.min(lastSeq, from + SEAL_SIZE - 1);
     const format = CURRENT_SEAL_FORMAT;
-    let range = await this.rangeDigest(format, projectId, from, to);
+    let range = await this.source.rangeDigest(format, projectId, from, to);
     if (range.count !== to - from + 1) {
       // Committed events form a prefix 1..last_seq: a hole means a row went missing before it was
       // sealed. Seal up to it, never across it.
-      const seqs = await this.seqs(projectId, from, to);
+      const seqs = await this.source.sequences(projectId, from, to);
       let run = 0;
       while (run < seqs.length && seqs[run] === from + run) run += 1;
       this.logger.error({ msg: 'event missing before it could be sealed; sealing of this project stops there', project_id: projectId, seq: from + run });
       this.holes.inc({ project: projectId });
       if (run === 0) return null;
       to = from + run - 1;
-      range = await this.rangeDigest(format, projectId, from, to);
+      range = await this.source.rangeDigest(format, projectId, from, to);
     }
     const seal = new AuditSealEntity();
     seal.projectId = projectId;
@@ -154,7 +146,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     seal.sealedAt = this.clock.now();
     seal.format = format.version;
     try {
-      await this.dataSource.getRepository(AuditSealEntity).insert(seal);
+      await this.seals.insert(seal);
     } catch (error) {
       // Another replica sealed from the same point first: its seal is the chain's.
       this.logger.debug({ msg: 'seal taken by another sealer', project_id: projectId, seq_from: from, error: (error as Error).message });
@@ -163,50 +155,9 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     return seal;
   }
 
-  /**
-   * How many of a project's events `from`..`to` are stored, and their digest in sequence order.
-   * PostgreSQL computes it where the rows are (none cross the wire); elsewhere the rows are read
-   * and hashed here. Sealing and verifying use the same one, so a chain is checked as it was made.
-   */
-  private async rangeDigest(format: SealFormat, projectId: string, from: number, to: number): Promise<{ count: number; digest: string }> {
-    if (this.dataSource.options.type === 'postgres') {
-      const [row] = await this.dataSource.query(postgresRangeDigestSql(format), [projectId, from, to]);
-      return { count: Number(row.count), digest: row.digest ?? eventsDigest([]) };
-    }
-    // SQLite runs in this process: raw rows in small steps, so requests are not held up.
-    const db = (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
-    let statement = this.sqliteRanges.get(format.version);
-    if (!statement) {
-      statement = db.prepare(`SELECT ${format.columns.join(', ')} FROM audit_events WHERE project_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`).raw(true);
-      this.sqliteRanges.set(format.version, statement);
-    }
-    const hash = createHash('sha256');
-    let count = 0;
-    for (let low = from; low <= to; low += SQLITE_STEP) {
-      const rows = statement.all(projectId, low, Math.min(to, low + SQLITE_STEP - 1)) as unknown[][];
-      for (const row of rows) hash.update(`${valuesDigest(format, row)}\n`);
-      count += rows.length;
-      if (low + SQLITE_STEP <= to) await yieldToEventLoop();
-    }
-    return { count, digest: hash.digest('hex') };
-  }
-
-  /** The sequence numbers stored in `from`..`to`, ascending. */
-  private async seqs(projectId: string, from: number, to: number): Promise<number[]> {
-    const rows: { seq: string | number }[] = await this.dataSource
-      .createQueryBuilder()
-      .select('e.seq AS seq')
-      .from('audit_events', 'e')
-      .where('e.project_id = :projectId AND e.seq >= :from AND e.seq <= :to', { projectId, from, to })
-      .orderBy('e.seq', 'ASC')
-      .getRawMany();
-    return rows.map((r) => Number(r.seq));
-  }
-
   /** The seal that covers an event, or null while the event waits for the next sealing pass. */
   async sealOf(projectId: string, seq: number): Promise<AuditSealEntity | null> {
-    const seal = await this.dataSource
-      .getRepository(AuditSealEntity)
+    const seal = await this.seals
       .createQueryBuilder('s')
       .where('s.project_id = :projectId AND s.seq_to >= :seq', { projectId, seq })
       .orderBy('s.seq_to', 'ASC')
@@ -225,11 +176,10 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
       report.problem_count += 1;
       if (report.problems.length < MAX_PROBLEMS) report.problems.push({ seq_from: seqFrom, seq_to: seqTo, problem: text });
     };
-    const seals = this.dataSource.getRepository(AuditSealEntity);
     let previous = GENESIS;
     let expectedFrom = 1;
     for (let after = 0; ; ) {
-      const page = await seals.createQueryBuilder('s').where('s.project_id = :projectId AND s.seq_to > :after', { projectId, after }).orderBy('s.seq_to', 'ASC').limit(500).getMany();
+      const page = await this.seals.createQueryBuilder('s').where('s.project_id = :projectId AND s.seq_to > :after', { projectId, after }).orderBy('s.seq_to', 'ASC').limit(500).getMany();
       if (page.length === 0) break;
       for (const seal of page) {
         report.seals += 1;
@@ -237,7 +187,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
         if (seal.previousSeal !== previous) problem(seal.seqFrom, seal.seqTo, 'seal is not chained to the previous seal');
         if (sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest) !== seal.seal) problem(seal.seqFrom, seal.seqTo, 'seal was altered');
         const format = SEAL_FORMATS[seal.format];
-        const range = format ? await this.rangeDigest(format, projectId, seal.seqFrom, seal.seqTo) : { count: 0, digest: '' };
+        const range = format ? await this.source.rangeDigest(format, projectId, seal.seqFrom, seal.seqTo) : { count: 0, digest: '' };
         const expected = seal.seqTo - seal.seqFrom + 1;
         if (!format) {
           problem(seal.seqFrom, seal.seqTo, `seal format ${seal.format} is unknown to this version of the service`);
@@ -254,13 +204,7 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     report.head = report.seals > 0 ? previous : null;
     report.sealed_through_seq = expectedFrom - 1;
-    const [{ n }] = await this.dataSource
-      .createQueryBuilder()
-      .select('COUNT(*) AS n')
-      .from('audit_events', 'e')
-      .where('e.project_id = :projectId AND e.seq > :through', { projectId, through: report.sealed_through_seq })
-      .getRawMany();
-    report.unsealed_events = Number(n);
+    report.unsealed_events = await this.source.countAfter(projectId, report.sealed_through_seq);
     return report;
   }
 }

@@ -1,4 +1,4 @@
-import type { AuditEventDraft } from '../ingestion/audit-event';
+import type { AuditEventDraft } from '../event-store/audit-event';
 import type { PublisherEventDto } from './dto/publisher-event.dto';
 
 /** A validated Retraced event as a draft of the given project. */

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { FieldError, InvalidInputException } from '../infrastructure/http/api-error';
 import { validateBody } from '../infrastructure/http/validate-body';
-import type { CommittedEvent } from '../ingestion/audit-event';
+import type { CommittedEvent } from '../event-store/audit-event';
 import { newEventId } from '../ingestion/event-id';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { AuthenticatedRequest } from '../tenancy/authorization/auth.guard';

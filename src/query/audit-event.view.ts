@@ -1,4 +1,4 @@
-import type { AuditEventEntity } from '../ingestion/audit-event.entity';
+import type { AuditEventEntity } from '../event-store/audit-event.entity';
 
 /** The JSON shape of a stored event in every read API. */
 export interface AuditEventView {

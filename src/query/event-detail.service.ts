@@ -1,11 +1,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { DirectoryPerson } from '../identity/directory-person';
 import { dnKey } from '../identity/ldap/distinguished-name';
 import { DirectoryMirror } from '../identity/mirror/directory-mirror.service';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
-import { AuditEventEntity } from '../ingestion/audit-event.entity';
+import type { AuditEventEntity } from '../event-store/audit-event.entity';
+import { AuditEventReader } from '../event-store/event-reader';
 import { SealService } from '../integrity/seal.service';
 import { AuditEventView, toEventView } from './audit-event.view';
 
@@ -54,14 +53,14 @@ export interface EventDetail {
 @Injectable()
 export class EventDetailService {
   constructor(
-    @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
+    private readonly events: AuditEventReader,
     @Inject(IDENTITY_RESOLVER) private readonly identities: IdentityResolver,
     private readonly mirror: DirectoryMirror,
     private readonly seals: SealService,
   ) {}
 
   async detail(projectId: string, id: string): Promise<EventDetail> {
-    const row = await this.events.findOne({ where: { projectId, id } });
+    const row = await this.events.byId(projectId, id);
     if (!row) throw new NotFoundException(`no event ${id} in project ${projectId}`);
     const local = row.actorGuid ? this.identities.resolveLocal(row.actorGuid) : undefined;
     const person = local?.status === 'resolved' ? local.person : undefined;

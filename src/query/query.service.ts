@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
 import { InvalidInputException } from '../infrastructure/http/api-error';
-import { AuditEventReader } from './audit-event.reader';
+import { AuditEventReader } from '../event-store/event-reader';
 import { AuditEventView, toEventView } from './audit-event.view';
 import type { EventFiltersDto, FacetsQueryDto, HistogramQueryDto, ListEventsQueryDto } from './dto/list-events.query';
-import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, FacetField, FacetValue, HistogramInterval, INTERVAL_MS, MAX_COUNTED_EVENTS, MAX_PAGE_SIZE } from './event-query';
+import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, FacetField, FacetValue, HistogramInterval, INTERVAL_MS, MAX_COUNTED_EVENTS, MAX_PAGE_SIZE } from '../event-store/event-query';
 import type { SearchArgs, SearchConnection } from './graphql/retraced-search.schema';
-import { checkSearchText } from './search-dialect/event-search-dialect';
+import { checkSearchText } from '../event-store/event-search-dialect';
 import { parseRetracedSearch } from './search/retraced-search-query';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { ReadGate } from './read-gate';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
-import type { EventFilter } from '../query/event-query';
+import type { EventFilter } from '../event-store/event-query';
 import { EventPage, QueryService } from '../query/query.service';
 import type { EnterpriseCaller } from '../tenancy/principal';
 import { ActiveSearchEntity, SavedSearchEntity } from './viewer.entities';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import type { AuditTrailService } from '../audit-trail/audit-trail.service';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
-import type { Crud } from '../ingestion/audit-event';
+import type { Crud } from '../event-store/audit-event';
 import type { Caller, EnterpriseCaller } from '../tenancy/principal';
 import { tokenDigest } from '../tenancy/token-header';
 import { EnterpriseTokenEntity } from './viewer.entities';

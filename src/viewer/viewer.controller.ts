@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../audit-trail/audit-trail.service';
 import { validateBody } from '../infrastructure/http/validate-body';
-import type { Crud } from '../ingestion/audit-event';
+import type { Crud } from '../event-store/audit-event';
 import { EventExportService } from '../query/export/event-export.service';
 import { RetracedGraphqlService, searchFilters } from '../query/graphql/retraced-graphql.service';
 import { ReadAuditService } from '../query/read-audit.service';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { ActorIdentity, AuditEventDraft } from '../../ingestion/audit-event';
+import type { ActorIdentity, AuditEventDraft } from '../../event-store/audit-event';
 import { AuditEventEnricher, EventEnricher } from '../../ingestion/enrichment/event-enricher';
 import { IDENTITY_RESOLVER, IdentityResolution, IdentityResolver } from './identity-resolver';
 

@@ -4,7 +4,7 @@ import { PeriodicTask } from '../../infrastructure/scheduling/periodic-task';
 import { DirectorySyncService } from '../sync/directory-sync.service';
 import { identityOf } from './identity.enricher';
 import { IDENTITY_RESOLVER, IdentityResolver } from './identity-resolver';
-import { PendingEventsRepository } from './pending-events.repository';
+import { PENDING_IDENTITY_WRITER, PendingIdentityWriter } from '../../event-store/pending-identity-writer';
 
 const PAGE = 500;
 
@@ -31,7 +31,7 @@ export class PendingIdentityJob implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(IDENTITY_RESOLVER) private readonly resolver: IdentityResolver,
-    private readonly events: PendingEventsRepository,
+    @Inject(PENDING_IDENTITY_WRITER) private readonly events: PendingIdentityWriter,
     private readonly sync: DirectorySyncService,
   ) {}
 

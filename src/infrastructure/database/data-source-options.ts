@@ -3,9 +3,6 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../../config/app-config';
-import { ApiTokenEntity } from '../../tenancy/api-token.entity';
-import { ProjectEntity } from '../../tenancy/project.entity';
-import { AuditEventEntity } from '../../ingestion/audit-event.entity';
 import { InitialSchemaPostgres1764000000000 } from './migrations/postgres/1764000000000-initial-schema';
 import { InitialSchemaSqlite1764000000000 } from './migrations/sqlite/1764000000000-initial-schema';
 import { PublisherColumnsPostgres1764100000000 } from './migrations/postgres/1764100000000-publisher-columns';
@@ -19,7 +16,6 @@ import { GroupSidPostgres1764500000000 } from './migrations/postgres/17645000000
 import { GroupSidSqlite1764500000000 } from './migrations/sqlite/1764500000000-group-sid';
 import { AuditSealsPostgres1764600000000 } from './migrations/postgres/1764600000000-audit-seals';
 import { AuditSealsSqlite1764600000000 } from './migrations/sqlite/1764600000000-audit-seals';
-import { AuditSealEntity } from '../../integrity/audit-seal.entity';
 import { TokenScopesPostgres1764700000000 } from './migrations/postgres/1764700000000-token-scopes';
 import { TokenScopesSqlite1764700000000 } from './migrations/sqlite/1764700000000-token-scopes';
 import { ViewerPostgres1764800000000 } from './migrations/postgres/1764800000000-viewer';
@@ -30,9 +26,6 @@ import { SealFormatPostgres1765000000000 } from './migrations/postgres/176500000
 import { SealFormatSqlite1765000000000 } from './migrations/sqlite/1765000000000-seal-format';
 import { GroupCountsSqlite1765100000000 } from './migrations/sqlite/1765100000000-group-counts';
 import { GroupCountsPostgres1765100000000 } from './migrations/postgres/1765100000000-group-counts';
-import { DIRECTORY_ENTITIES } from '../../identity/mirror/directory-mirror.entities';
-
-export const ENTITIES = [ProjectEntity, ApiTokenEntity, AuditEventEntity, AuditSealEntity, ...DIRECTORY_ENTITIES];
 
 /** Migrations are listed, not globbed, so the same list works from ts-jest and from dist/. */
 export const MIGRATIONS = {
@@ -68,7 +61,8 @@ export const MIGRATIONS = {
 /** The TypeORM options for a database URL; shared by the service and by ormconfig.ts. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    // Entities are registered by the modules that own them (TypeOrmModule.forFeature).
+    entities: [],
     migrations: [...MIGRATIONS[database.type]],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each' as const,

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
-import type { Crud } from '../audit-event';
+import type { Crud } from '../../event-store/audit-event';
 import { EventContentDto } from './event-content.dto';
 import { ActorDto } from './event-parts.dto';
 

@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MetricsRegistry } from '../../infrastructure/metrics/metrics.registry';
-import type { AuditEventDraft, CompleteAuditEvent } from '../audit-event';
+import type { AuditEventDraft, CompleteAuditEvent } from '../../event-store/audit-event';
 import { EventHashEnricher } from './event-hash.enricher';
 import { AuditEventEnricher, BUILT_IN_STEPS, BuiltInStep, CONTRIBUTED_ORDERS, EventEnricher, IngestContext } from './event-enricher';
 

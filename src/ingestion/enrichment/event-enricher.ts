@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { AuditEventDraft } from '../audit-event';
+import type { AuditEventDraft } from '../../event-store/audit-event';
 
 /** What the service knows about the request an event arrived in. */
 export interface IngestContext {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { retracedHash } from '../../retraced/retraced-hash';
-import type { AuditEventDraft } from '../audit-event';
+import type { AuditEventDraft } from '../../event-store/audit-event';
 import type { EventEnricher } from './event-enricher';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEventDraft } from '../audit-event';
+import type { AuditEventDraft } from '../../event-store/audit-event';
 import { AuditEventEnricher, EventEnricher, IngestContext } from './event-enricher';
 
 /** Stamps the time the service accepted the event; `created` defaults to it. */

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
-import type { Crud } from '../../ingestion/audit-event';
+import type { Crud } from '../../event-store/audit-event';
 import { EventContentDto } from '../../ingestion/dto/event-content.dto';
 import { ActorDto } from '../../ingestion/dto/event-parts.dto';
 

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsDecimalInteger } from '../../infrastructure/validation/is-decimal-integer';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../event-query';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../event-store/event-query';
 
 /** The filters every read of events accepts (listing and export). */
 export class EventFiltersDto {

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { TooManyRequestsException } from '../../infrastructure/http/api-error';
-import { AuditEventReader } from '../audit-event.reader';
+import { AuditEventReader } from '../../event-store/event-reader';
 import { AuditEventView, toEventView } from '../audit-event.view';
-import type { EventQuery } from '../event-query';
+import type { EventQuery } from '../../event-store/event-query';
 import type { ExportOutcome } from '../read-audit.service';
-import { EVENT_SEARCH_DIALECT, EventSearchDialect } from '../search-dialect/event-search-dialect';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect } from '../../event-store/event-search-dialect';
 import { csvRow } from './csv';
 
 export type ExportFormat = 'ndjson' | 'csv';

@@ -1,6 +1,6 @@
 import { DocumentNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import { FieldError } from '../../infrastructure/http/api-error';
-import { DEFAULT_PAGE_SIZE } from '../event-query';
+import { DEFAULT_PAGE_SIZE } from '../../event-store/event-query';
 
 /** What one GraphQL request may ask for; each bound is named in the 400 that refuses it. */
 export const GRAPHQL_LIMITS = {

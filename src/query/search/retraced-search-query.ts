@@ -1,7 +1,7 @@
 import { InvalidInputException } from '../../infrastructure/http/api-error';
-import { checkSearchText } from '../search-dialect/event-search-dialect';
-import type { Crud } from '../../ingestion/audit-event';
-import type { EventFilter, TimeRange } from '../event-query';
+import { checkSearchText } from '../../event-store/event-search-dialect';
+import type { Crud } from '../../event-store/audit-event';
+import type { EventFilter, TimeRange } from '../../event-store/event-query';
 
 const CRUD = new Set(['c', 'r', 'u', 'd']);
 const TOKEN = /\s*(?:([A-Za-z_][\w.]*):)?(?:"((?:[^"\\]|\\.)*)"|(\S+))/y;

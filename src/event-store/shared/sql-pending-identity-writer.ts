@@ -1,15 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { ActorIdentity } from '../../ingestion/audit-event';
-import { AuditEventEntity } from '../../ingestion/audit-event.entity';
+import type { DataSource } from 'typeorm';
+import type { ActorIdentity } from '../audit-event';
+import { AuditEventEntity } from '../audit-event.entity';
+import type { PendingIdentityWriter } from '../pending-identity-writer';
 
-/** Reads events stored `pending` and writes their identity columns: nothing else of an event. */
-@Injectable()
-export class PendingEventsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+/** The pending-identity writer in SQL that is the same on every database. */
+export class SqlPendingIdentityWriter implements PendingIdentityWriter {
+  constructor(private readonly dataSource: DataSource) {}
 
-  /** Up to `limit` pending events after `afterId` (ids are time-ordered), oldest first. */
   async next(limit: number, afterId = ''): Promise<{ id: string; actorId: string | null }[]> {
     const rows: { id: string; actor_id: string | null }[] = await this.dataSource
       .createQueryBuilder()
@@ -23,7 +20,6 @@ export class PendingEventsRepository {
     return rows.map((r) => ({ id: r.id, actorId: r.actor_id }));
   }
 
-  /** Sets the identity of still-pending events; returns how many changed. */
   async resolve(ids: string[], identity: ActorIdentity): Promise<number> {
     if (ids.length === 0) return 0;
     const result = await this.dataSource

@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
-import { InvalidInputException } from '../../infrastructure/http/api-error';
-import type { CommittedEvent, CompleteAuditEvent } from '../audit-event';
-import { sameContent } from '../idempotency-digest';
+import { InvalidInputException } from '../infrastructure/http/api-error';
+import type { CommittedEvent, CompleteAuditEvent } from './audit-event';
+import { sameContent } from '../ingestion/idempotency-digest';
 
 /** A stored event that holds an external_id one of the batch's events also carries. */
 export interface ExistingExternalId {

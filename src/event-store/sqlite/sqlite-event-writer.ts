@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
-import { AuditEventStore, EVENT_COLUMNS, UnknownProjectError, countByProject, eventRow, groupCounts } from './audit-event-store';
-import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
+import { EVENT_COLUMNS, countByProject, eventRow, groupCounts } from '../event-columns';
+import { AuditEventStore, UnknownProjectError } from '../event-writer';
+import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from '../idempotency-plan';
 
 /** SQLite's limit on bound parameters is far above this; chunks keep statements cacheable. */
 const LOOKUP_CHUNK = 100;
@@ -11,7 +12,7 @@ const LOOKUP_CHUNK = 100;
  * SQLite: better-sqlite3 is synchronous, so a batch is one transaction of prepared statements on the
  * driver's own connection; nothing else can interleave, so the external_id check is race-free.
  */
-export class SqliteAuditEventStore implements AuditEventStore {
+export class SqliteEventWriter implements AuditEventStore {
   readonly maxConcurrentCommits = 1;
   private readonly commitBatch: (units: CompleteAuditEvent[][]) => UnitOutcome[];
 

@@ -1,6 +1,6 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { AuditEventEntity } from '../../ingestion/audit-event.entity';
-import type { EventSearchDialect, SearchTerm } from './event-search-dialect';
+import { AuditEventEntity } from '../audit-event.entity';
+import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
 
 /** PostgreSQL: `search_vector` (GIN-indexed, words computed at write time) and `= ANY(array)`. */
 export class PostgresEventSearch implements EventSearchDialect {

@@ -1,4 +1,4 @@
-import { checkSearchText, searchTerms } from '../query/search-dialect/event-search-dialect';
+import { checkSearchText, searchTerms } from './event-search-dialect';
 import { MAX_SEARCH_TEXT, MAX_WORD_LENGTH, searchWordsOf, splitWords } from './search-words';
 
 describe('search words', () => {

@@ -2,8 +2,9 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { CompleteAuditEvent } from '../audit-event';
 import { searchWordsOf } from '../search-words';
-import { AuditEventStore, EVENT_COLUMNS, EventRecord, UnknownProjectError, countByProject, eventRecord, searchableValues } from './audit-event-store';
-import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from './idempotency-plan';
+import { EVENT_COLUMNS, EventRecord, countByProject, eventRecord, searchableValues } from '../event-columns';
+import { AuditEventStore, UnknownProjectError } from '../event-writer';
+import { ExistingExternalId, UnitOutcome, externalIdsByProject, planBatch } from '../idempotency-plan';
 
 /** SQL types of the columns as they arrive in the JSON rows. */
 const COLUMN_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
@@ -58,7 +59,7 @@ SELECT project_id, group_id, COALESCE(crud, ''), source_api, count(*) FROM inser
 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
 ON CONFLICT (project_id, group_id, crud, source_api) DO UPDATE SET events = audit_group_counts.events + EXCLUDED.events`;
 
-export class PostgresAuditEventStore implements AuditEventStore {
+export class PostgresEventWriter implements AuditEventStore {
   readonly maxConcurrentCommits = 2;
   private readonly pool: Pool;
 

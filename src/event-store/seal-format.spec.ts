@@ -1,4 +1,4 @@
-import { EVENT_COLUMNS } from '../ingestion/event-store/audit-event-store';
+import { EVENT_COLUMNS } from './event-columns';
 import { CURRENT_SEAL_FORMAT, GENESIS, SEAL_FORMAT_V1, SEAL_FORMATS, eventsDigest, sealHash, valuesDigest } from './seal-format';
 
 const v1 = SEAL_FORMAT_V1;
@@ -22,7 +22,7 @@ describe('seal format v1', () => {
 
   it('does not follow the events table: v1 reads the same 32 columns whatever the table holds', () => {
     jest.isolateModules(() => {
-      jest.doMock('../ingestion/event-store/audit-event-store', () => ({ EVENT_COLUMNS: [...EVENT_COLUMNS, 'region'] }));
+      jest.doMock('./event-columns', () => ({ EVENT_COLUMNS: [...EVENT_COLUMNS, 'region'] }));
       const reloaded = jest.requireActual('./seal-format') as typeof import('./seal-format');
       expect(reloaded.SEAL_FORMAT_V1.columns).toHaveLength(32);
       expect(reloaded.SEAL_FORMAT_V1.columns).not.toContain('region');

@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
-import type { EventSearchDialect, SearchTerm } from './event-search-dialect';
+import type { AuditEventEntity } from '../audit-event.entity';
+import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
 
 /** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
 export class SqliteEventSearch implements EventSearchDialect {

@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import type { AuditEventEntity } from '../../ingestion/audit-event.entity';
-import { InvalidInputException } from '../../infrastructure/http/api-error';
-import { MAX_WORD_LENGTH, splitWords } from '../../ingestion/search-words';
+import type { AuditEventEntity } from './audit-event.entity';
+import { InvalidInputException } from '../infrastructure/http/api-error';
+import { MAX_WORD_LENGTH, splitWords } from './search-words';
 
 /**
  * The SQL that differs per database when reading events: free text and long value lists.

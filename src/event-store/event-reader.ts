@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
-import { AuditEventEntity } from '../ingestion/audit-event.entity';
+import { AuditEventEntity } from './audit-event.entity';
 import { EventFilter, EventQuery, FACET_FIELDS, FacetField, FacetValue, TimeRange } from './event-query';
-import { EVENT_SEARCH_DIALECT, EventSearchDialect, MAX_SEARCH_WORDS, searchTerms } from './search-dialect/event-search-dialect';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect, MAX_SEARCH_WORDS, searchTerms } from './event-search-dialect';
 
 /** `%`, `_` and the escape character itself are literal in user text. */
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -32,6 +32,11 @@ export class AuditEventReader {
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
     @Inject(EVENT_SEARCH_DIALECT) private readonly dialect: EventSearchDialect,
   ) {}
+
+  /** One event of a project by its id, or null. */
+  byId(projectId: string, id: string): Promise<AuditEventEntity | null> {
+    return this.events.findOne({ where: { projectId, id } });
+  }
 
   async page(query: EventQuery): Promise<AuditEventEntity[]> {
     return this.pageQuery(query).getMany();

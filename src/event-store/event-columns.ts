@@ -1,20 +1,5 @@
-import { NotFoundException } from '@nestjs/common';
-import type { CompleteAuditEvent } from '../audit-event';
-import type { UnitOutcome } from './idempotency-plan';
+import type { CompleteAuditEvent } from './audit-event';
 
-/**
- * Writes batches of events in one transaction, per database dialect. A batch is a list of units
- * (one request's events each); a unit is stored whole or not at all, and idempotent retries are
- * answered from what is stored (see planBatch). The store assigns per-project sequence numbers
- * inside the transaction.
- */
-export interface AuditEventStore {
-  /** How many batches may be committing at once (1 for a synchronous, single-writer store). */
-  readonly maxConcurrentCommits: number;
-  commit(units: CompleteAuditEvent[][]): Promise<UnitOutcome[]>;
-}
-
-export const AUDIT_EVENT_STORE = Symbol('AUDIT_EVENT_STORE');
 
 /** The event table's columns in insert order; `eventRow` yields values in the same order. */
 export const EVENT_COLUMNS = [
@@ -74,12 +59,6 @@ export function countByProject(events: CompleteAuditEvent[]): Map<string, number
   return counts;
 }
 
-/** Raised when a batch names a project that does not exist. */
-export class UnknownProjectError extends NotFoundException {
-  constructor(readonly projectId: string) {
-    super(`project ${projectId} does not exist`);
-  }
-}
 
 /**
  * How many events of a batch fall in each (project, group, crud, source API), for audit_group_counts;

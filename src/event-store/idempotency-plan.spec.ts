@@ -1,22 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { InvalidInputException } from '../../infrastructure/http/api-error';
-import type { CompleteAuditEvent } from '../audit-event';
+import { InvalidInputException } from '../infrastructure/http/api-error';
+import type { CompleteAuditEvent } from './audit-event';
+import { completeEvent } from '../../test/factories/complete-event';
 import { planBatch } from './idempotency-plan';
 
-const event = (id: string, externalId?: string, digest = 'd1', projectId = 'p'): CompleteAuditEvent => ({
-  id,
-  projectId,
-  sourceApi: 'publisher',
-  action: 'a',
-  isFailure: false,
-  isAnonymous: false,
-  created: 1,
-  received: 1,
-  externalId,
-  contentDigest: externalId ? digest : undefined,
-  hash: `h-${id}`,
-  identity: { status: 'unknown' },
-});
+const event = (id: string, externalId?: string, digest = 'd1', projectId = 'p'): CompleteAuditEvent =>
+  completeEvent({ id, projectId, action: 'a', externalId, contentDigest: externalId ? digest : undefined, hash: `h-${id}` });
 
 describe('planBatch (external_id idempotency)', () => {
   it('inserts events without external_id and new external_ids', () => {

@@ -1,4 +1,4 @@
-import type { Crud } from '../ingestion/audit-event';
+import type { Crud } from './audit-event';
 
 /** A half-open time range in epoch milliseconds: from ≤ t < to. */
 export interface TimeRange {
