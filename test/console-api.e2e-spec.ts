@@ -24,7 +24,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     return { header, cookie: header.split(';')[0] };
   };
   const asSession = (cookie: string, path: string, init: RequestInit = {}) => fetch(url(path), { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
-  const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Json });
+  const json = async (response: Response) => ({ status: response.status, body: (await response.json()) });
   const publish = (actorId: string, action: string, extra: Record<string, unknown> = {}) =>
     postJson(url('/publisher/v1/project/default/event'), { action, crud: 'r', actor: { id: actorId }, ...extra }, adminHeaders());
   const sync = async () => expect((await postJson(url('/identity/v1/sync'), { mode: 'full' }, adminHeaders())).status).toBe(200);
@@ -50,11 +50,11 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
       },
     });
     await sync();
-    const project = (await (await postJson(url('/admin/v1/project'), { name: 'Other' }, adminHeaders())).json()) as Json;
-    const token = (await (await postJson(url(`/admin/v1/project/${project.id}/token`), { name: 'reader', scope: 'read' }, adminHeaders())).json()) as Json;
+    const project = (await (await postJson(url('/admin/v1/project'), { name: 'Other' }, adminHeaders())).json());
+    const token = (await (await postJson(url(`/admin/v1/project/${project.id}/token`), { name: 'reader', scope: 'read' }, adminHeaders())).json());
     other = { id: project.id, readToken: token.token };
     expect((await postJson(url(`/publisher/v1/project/${other.id}/event`), { action: 'other.secret', crud: 'r', actor: { id: JOHN_ENGINEER.uid } }, { authorization: `Bearer ${token.token}` })).status).toBe(403);
-    const publisher = (await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'pub', scope: 'publish' }, adminHeaders())).json()) as Json;
+    const publisher = (await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'pub', scope: 'publish' }, adminHeaders())).json());
     expect((await postJson(url(`/publisher/v1/project/${other.id}/event`), { action: 'other.secret', crud: 'r', actor: { id: JOHN_ENGINEER.uid } }, { authorization: `Bearer ${publisher.token}` })).status).toBe(201);
     // John (engineering) under three of his names, and once as a target.
     for (const [i, name] of [JOHN_ENGINEER.uid, JOHN_ENGINEER.mail, JOHN_ENGINEER.dn].entries()) {
@@ -73,7 +73,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(response.status).toBe(201);
     const { header, cookie } = cookieOf(response);
     expect(header).toMatch(/^audit_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    const body = (await response.json()) as Json;
+    const body = (await response.json());
     expect(body).toMatchObject({ name: ADA.cn, kind: 'directory', directory: true });
     expect(body.projects.map((p: Json) => p.id).sort()).toEqual(['default', other.id].sort());
     expect(JSON.stringify(body)).not.toContain(cookie.split('=')[1]);
@@ -87,7 +87,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(outsider.status).toBe(403);
     expect(outsider.body.message).toContain(`only members of ${CONSOLE_GROUP}`);
     expect((await signIn({ username: NED.uid, password: '' })).status).toBe(400);
-    const records = (await (await fetch(url('/audit/v1/events?action=audit.console.signin&failure=true&limit=50'), { headers: adminHeaders() })).json()) as Json;
+    const records = (await (await fetch(url('/audit/v1/events?action=audit.console.signin&failure=true&limit=50'), { headers: adminHeaders() })).json());
     const reasons = records.events.map((e: Json) => `${e.actor.id}:${e.fields.reason}`);
     expect(reasons).toEqual(expect.arrayContaining([`${JOHN_SALES.uid}:wrong password`, `${NED.uid}:not a member of CONSOLE_GROUP`]));
   });
@@ -102,7 +102,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
   });
 
   it('serves the Identity API login: the person with DN and groups for a provisioner, 401 for a wrong password, nothing without a token', async () => {
-    const provisioner = (await (await postJson(url('/admin/v1/token'), { name: 'prov', scope: 'provision' }, adminHeaders())).json()) as Json;
+    const provisioner = (await (await postJson(url('/admin/v1/token'), { name: 'prov', scope: 'provision' }, adminHeaders())).json());
     const auth = { authorization: `Bearer ${provisioner.token}` };
     const ok = await json(await postJson(url('/identity/v1/login'), { username: ADA.mail, password: PASSWORD }, auth));
     expect(ok.status).toBe(200);
@@ -120,8 +120,8 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     const others = await json(await asSession(cookie, `/audit/v1/events?project=${other.id}`));
     expect(others.status).toBe(200);
     expect(others.body.events.map((e: Json) => e.action)).toEqual(['other.secret']);
-    const ada = (await (await fetch(url(`/identity/v1/user/${ADA.uid}`), { headers: adminHeaders() })).json()) as Json;
-    const reads = (await (await fetch(url(`/audit/v1/events?project=${other.id}&actor=${ada.guid}&reads=only`), { headers: adminHeaders() })).json()) as Json;
+    const ada = (await (await fetch(url(`/identity/v1/user/${ADA.uid}`), { headers: adminHeaders() })).json());
+    const reads = (await (await fetch(url(`/audit/v1/events?project=${other.id}&actor=${ada.guid}&reads=only`), { headers: adminHeaders() })).json());
     expect(reads.events.length).toBeGreaterThan(0);
     expect(reads.events[0].actor).toMatchObject({ id: ada.guid, guid: ada.guid, username: ADA.uid });
     // A console session reads; it does not administer or mint credentials.
@@ -155,13 +155,13 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     const response = await signIn({ token: other.readToken });
     expect(response.status).toBe(201);
     const { cookie } = cookieOf(response);
-    const session = (await response.json()) as Json;
+    const session = (await response.json());
     expect(session).toMatchObject({ kind: 'token', directory: false, projects: [{ id: other.id }] });
     expect((await asSession(cookie, `/audit/v1/events?project=${other.id}`)).status).toBe(200);
     expect((await asSession(cookie, '/audit/v1/events?project=default')).status).toBe(403);
     expect((await asSession(cookie, '/audit/v1/events/histogram?project=default')).status).toBe(403);
     expect((await asSession(cookie, '/identity/v1/people?q=jo')).status).toBe(403);
-    const publishOnly = (await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'p', scope: 'publish' }, adminHeaders())).json()) as Json;
+    const publishOnly = (await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'p', scope: 'publish' }, adminHeaders())).json());
     expect((await signIn({ token: publishOnly.token })).status).toBe(403);
     expect((await signIn({ token: 'not-a-token' })).status).toBe(401);
   });

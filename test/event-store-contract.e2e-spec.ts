@@ -35,7 +35,7 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
-    ds = new DataSource({ ...dataSourceOptions(parseDatabaseUrl(db.url)), entities: [AuditEventEntity] } as never);
+    ds = new DataSource({ ...dataSourceOptions(parseDatabaseUrl(db.url)), entities: [AuditEventEntity] });
     await ds.initialize();
     await ds.runMigrations();
     await ds.query(`INSERT INTO projects (id, name, last_seq, created_at) VALUES ('p1', 'One', 0, 0), ('p2', 'Two', 0, 0)`);

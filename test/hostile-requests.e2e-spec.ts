@@ -22,7 +22,7 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const get = async (path: string, headers = read) => {
     const response = await fetch(`${t.baseUrl}${path}`, { headers });
-    return { status: response.status, headers: response.headers, body: (await response.text()) as string };
+    return { status: response.status, headers: response.headers, body: (await response.text()) };
   };
   const publishMany = (count: number, action: string) =>
     postJson(`${t.baseUrl}/publisher/v1/project/${project}/event/bulk`, { events: Array.from({ length: count }, (_, i) => ({ action, crud: 'r', actor: { id: `u${i % 7}` }, description: `${'padding '.repeat(100)}${i}` })) }, publish);
@@ -201,7 +201,7 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
       new Promise<{ status: number; retryAfter?: string; close(): void }>((resolve, reject) => {
         const req = httpRequest(`${t.baseUrl}/audit/v1/events/export?project=${projectId}`, { headers }, (res) => {
           res.pause();
-          resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, close: () => req.destroy() });
+          resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], close: () => req.destroy() });
         });
         req.on('error', reject);
         req.end();

@@ -8,7 +8,7 @@ import { createTestDatabase, DIALECTS, TestDatabase } from './support/databases'
 describe('PostgreSQL migrations on a database with events', () => {
   let db: TestDatabase;
   const open = (count: number) =>
-    new DataSource({ ...dataSourceOptions({ type: 'postgres', url: db.url }), migrations: [...MIGRATIONS.postgres].slice(0, count) } as never);
+    new DataSource({ ...dataSourceOptions({ type: 'postgres', url: db.url }), migrations: [...MIGRATIONS.postgres].slice(0, count) });
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
@@ -69,7 +69,7 @@ describe.each(DIALECTS)('the group SID migration on %s', (dialect) => {
 
   it('adds directory_groups.sid and can be undone', async () => {
     const throughGroupSid = MIGRATIONS[dialect].findIndex((m) => m.name.startsWith('GroupSid')) + 1;
-    const ds = new DataSource({ ...dataSourceOptions(parseDatabaseUrl(db.url)), migrations: [...MIGRATIONS[dialect]].slice(0, throughGroupSid) } as never);
+    const ds = new DataSource({ ...dataSourceOptions(parseDatabaseUrl(db.url)), migrations: [...MIGRATIONS[dialect]].slice(0, throughGroupSid) });
     await ds.initialize();
     try {
       await ds.runMigrations();

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
 
   /** Every event of a search, paging with the client until it says there is no more. */
   async function searchAll(query: Record<string, unknown>, pageSize: number) {
-    const connection = await reader.query(query, FULL_MASK as never, pageSize);
+    const connection = await reader.query(query, FULL_MASK, pageSize);
     const seen = [...connection.currentResults];
     const totalCount = connection.totalCount;
     while (connection.hasNextPage()) {
@@ -87,11 +87,11 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
     const gql = (query: string, variables: Record<string, unknown>) =>
       postJson(`${server.baseUrl}/publisher/v1/project/${projectId}/graphql`, { query, variables }, { authorization: `Token token=${readToken}` });
     const text = 'query($q: String!, $after: String) { search(query: $q, first: 4, after: $after) { totalCount pageInfo { hasNextPage } edges { cursor node { description hash } } } }';
-    const first = (await (await gql(text, { q: 'crud:d' })).json()) as any;
+    const first = (await (await gql(text, { q: 'crud:d' })).json());
     expect(first.data.search.edges.map((e: any) => e.node.description)).toEqual(['logout 0', 'logout 1', 'logout 2', 'logout 3']);
     expect(first.data.search.pageInfo.hasNextPage).toBe(true);
     expect(first.data.search.edges[0].node.hash).toMatch(/^[0-9a-f]{64}$/);
-    const second = (await (await gql(text, { q: 'crud:d', after: first.data.search.edges[3].cursor })).json()) as any;
+    const second = (await (await gql(text, { q: 'crud:d', after: first.data.search.edges[3].cursor })).json());
     expect(second.data.search.edges[0].node.description).toBe('logout 4');
     const bad = await gql(text, { q: 'location:"Berlin"' });
     expect(bad.status).toBe(400);

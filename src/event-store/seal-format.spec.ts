@@ -23,7 +23,7 @@ describe('seal format v1', () => {
   it('does not follow the events table: v1 reads the same 32 columns whatever the table holds', () => {
     jest.isolateModules(() => {
       jest.doMock('./event-columns', () => ({ EVENT_COLUMNS: [...EVENT_COLUMNS, 'region'] }));
-      const reloaded = jest.requireActual('./seal-format') as typeof import('./seal-format');
+      const reloaded = jest.requireActual<typeof import('./seal-format')>('./seal-format');
       expect(reloaded.SEAL_FORMAT_V1.columns).toHaveLength(32);
       expect(reloaded.SEAL_FORMAT_V1.columns).not.toContain('region');
     });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { MetricsRegistry } from '../infrastructure/metrics/metrics.registry';
 import { PeriodicTask } from '../infrastructure/scheduling/periodic-task';
@@ -64,12 +64,11 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(CLOCK) private readonly clock: Clock,
     registry: MetricsRegistry,
   ) {
-    this.sealedEvents = new Counter({ name: 'audit_sealed_events_total', help: 'Events covered by new seals', registers: [registry] });
-    this.holes = new Counter({
+    this.sealedEvents = registry.counter({ name: 'audit_sealed_events_total', help: 'Events covered by new seals' });
+    this.holes = registry.counter({
       name: 'audit_seal_holes_total',
       help: 'Sealing passes that found an event missing before it could be sealed, by project',
       labelNames: ['project'],
-      registers: [registry],
     });
   }
 

@@ -3,7 +3,6 @@ import type { DirectoryPerson } from '../identity/directory-person';
 import { dnKey } from '../identity/ldap/distinguished-name';
 import { DirectoryMirror } from '../identity/mirror/directory-mirror.service';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../identity/resolution/identity-resolver';
-import type { AuditEventEntity } from '../event-store/audit-event.entity';
 import { AuditEventReader } from '../event-store/event-reader';
 import { SealService } from '../integrity/seal.service';
 import { AuditEventView, toEventView } from './audit-event.view';

@@ -211,7 +211,7 @@ export class QueryService {
           from ??= span.from ?? 0;
           to ??= (span.to ?? 0) + 1;
         }
-        interval = (['minute', 'hour', 'day'] as const).find((i) => (to! - from!) / INTERVAL_MS[i] <= AUTO_BUCKETS) ?? 'day';
+        interval = (['minute', 'hour', 'day'] as const).find((i) => (to - from) / INTERVAL_MS[i] <= AUTO_BUCKETS) ?? 'day';
       }
       const buckets = await this.reader.histogram(projectId, filter, INTERVAL_MS[interval], offsetMinutes * 60_000, MAX_COUNTED_EVENTS);
       const total = buckets.reduce((sum, b) => sum + b.count, 0);

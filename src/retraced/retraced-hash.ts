@@ -97,7 +97,7 @@ function isEmpty(value: unknown): boolean {
   }
   if (value instanceof Map || value instanceof Set) return value.size === 0;
   if (typeof value === "object" || typeof value === "function") {
-    for (const key in value as object) {
+    for (const key in value) {
       if (hasOwn.call(value, key)) return false;
     }
     return true;

@@ -103,7 +103,7 @@ export class TokenService implements OnApplicationBootstrap {
     const result = await this.tokens.update({ id: tokenId, projectId: projectId ?? IsNull(), revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) throw new NotFoundException(`no active token ${tokenId} in ${projectId === null ? 'the instance' : `project ${projectId}`}`);
     this.cache.clear();
-    return (await this.tokens.findOneByOrFail({ id: tokenId }));
+    return (this.tokens.findOneByOrFail({ id: tokenId }));
   }
 
   /** The principal of a token by its id (a console session signed in with it), or null once revoked. */

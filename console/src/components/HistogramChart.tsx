@@ -23,7 +23,6 @@ export function HistogramChart({ histogram, zone, onRange }: { histogram: Histog
     const color = getComputedStyle(document.documentElement).getPropertyValue('--bar').trim() || '#3a78c2';
     const axis = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#555';
     const grid = getComputedStyle(document.documentElement).getPropertyValue('--border').trim() || '#ddd';
-    let plot: uPlot | undefined;
     const make = (width: number) =>
       new uPlot(
         {
@@ -65,7 +64,7 @@ export function HistogramChart({ histogram, zone, onRange }: { histogram: Histog
         [xs, ys],
         element,
       );
-    plot = make(Math.max(240, element.clientWidth));
+    const plot = make(Math.max(240, element.clientWidth));
     const resize = new ResizeObserver(() => plot?.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
     resize.observe(element);
     return () => {

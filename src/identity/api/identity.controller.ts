@@ -11,7 +11,7 @@ import { LDAP_DIRECTORY } from '../ldap/ldap-directory.provider';
 import { DirectoryMirror } from '../mirror/directory-mirror.service';
 import { PROVISIONING_SOURCE } from '../provisioning/provisioning.service';
 import { IDENTITY_RESOLVER, IdentityResolver } from '../resolution/identity-resolver';
-import { DirectorySyncService, LDAP_SOURCE, NoDirectoryConfiguredError, SyncMode, SyncResult } from '../sync/directory-sync.service';
+import { DirectorySyncService, LDAP_SOURCE, NoDirectoryConfiguredError, SyncResult } from '../sync/directory-sync.service';
 import { DirectoryLoginService } from '../login/directory-login.service';
 import { MIN_SUGGEST_LENGTH } from '../mirror/people-search';
 import { personView } from './person.view';
@@ -142,7 +142,7 @@ export class IdentityController {
     }
     let result: SyncResult;
     try {
-      result = await this.sync.sync(mode as SyncMode);
+      result = await this.sync.sync(mode);
     } catch (error) {
       if (error instanceof NoDirectoryConfiguredError) throw new BadRequestException(error.message);
       await this.recordSync(request, mode, { error: (error as Error).message }, true);

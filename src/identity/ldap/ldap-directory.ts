@@ -93,7 +93,7 @@ export class LdapDirectory {
         attributes: ['dsServiceName', 'supportedCapabilities', 'defaultNamingContext', 'namingContexts', 'highestCommittedUSN', 'configurationNamingContext', 'objectClass', 'structuralObjectClass', 'vendorName'],
       }),
     );
-    const entry = root.searchEntries[0] ?? ({ dn: '' } as Entry);
+    const entry = root.searchEntries[0] ?? ({ dn: '' });
     const capabilities = values(entry, 'supportedCapabilities');
     const classes = [...values(entry, 'objectClass'), ...values(entry, 'structuralObjectClass')].map((v) => v.toLowerCase());
     const detected: DirectoryKind = capabilities.includes(AD_CAPABILITY) ? 'ad' : classes.includes('openldaprootdse') ? 'openldap' : 'rfc4512';
@@ -251,7 +251,7 @@ export class LdapDirectory {
           attributes: ['nETBIOSName'],
         }),
       );
-      return first(result.searchEntries[0] ?? ({ dn: '' } as Entry), 'nETBIOSName');
+      return first(result.searchEntries[0] ?? ({ dn: '' }), 'nETBIOSName');
     } catch {
       return undefined;
     }

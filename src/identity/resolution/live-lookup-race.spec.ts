@@ -26,7 +26,7 @@ function setUp() {
   const source: IdentitySource = { name: 'ldap', lookup: () => new Promise((resolve) => answers.push(resolve)) };
   const discovery = { getProviders: () => [{ instance: source }], getMetadataByDecorator: () => ({ order: 1 }) };
   const config = { identity: { missTtlMs: 60_000 } };
-  const resolver = new DirectoryIdentityResolver(config as never, null, mirror, discovery as never, clock as never);
+  const resolver = new DirectoryIdentityResolver(config as never, null, mirror, discovery as never, clock);
   resolver.onModuleInit();
   return { mirror, resolver, answers };
 }

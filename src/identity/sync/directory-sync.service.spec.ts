@@ -6,7 +6,7 @@ type Mode = 'full' | 'incremental';
 /** The service's own sync() with its directory run replaced by runs the test finishes by hand. */
 function serviceWithManualRuns() {
   const runs: { mode: Mode; finish: () => void }[] = [];
-  const service = new DirectorySyncService({} as never, {} as never, {} as never, {} as never, { now: () => 0 } as never);
+  const service = new DirectorySyncService({} as never, {} as never, {} as never, {} as never, { now: () => 0 });
   (service as unknown as { run: (directory: unknown, mode: Mode) => Promise<unknown> }).run = (_directory, mode) =>
     new Promise((resolve) => runs.push({ mode, finish: () => resolve({ mode, run: runs.length }) }));
   return { service, runs };

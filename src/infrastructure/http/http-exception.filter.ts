@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { MetricsRegistry } from '../metrics/metrics.registry';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ApiErrorBody, InvalidInputException, RetryLaterException, UnavailableException } from './api-error';
@@ -27,11 +27,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly refused: Counter<'route' | 'status'>;
 
   constructor(registry: MetricsRegistry) {
-    this.refused = new Counter({
+    this.refused = registry.counter({
       name: 'audit_requests_refused_total',
       help: 'Requests answered with an error status, by route and status',
       labelNames: ['route', 'status'],
-      registers: [registry],
     });
   }
 

@@ -1,9 +1,9 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { Server, ServerOptions } from 'node:http';
+import type { ServerOptions } from 'node:http';
 import type { AppConfig } from '../../config/app-config';
 import { HttpStatus } from '@nestjs/common';
 import { FieldError, InvalidInputException } from './api-error';
@@ -47,7 +47,7 @@ const draining = new WeakSet<object>();
  */
 export async function closeListener(app: NestFastifyApplication, graceMs = 10_000): Promise<void> {
   draining.add(app);
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   const sweep = setInterval(() => server.closeIdleConnections(), 25);
   // Ingestion requests finish in milliseconds; what is still open after the grace period (a long
   // export, a connection a vanished client left half-open) is cut so shutdown cannot hang.
@@ -80,7 +80,8 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
     } catch {
       return done(new InvalidInputException([{ field: 'body', rule: 'isUtf8', message: 'body is not valid UTF-8' }]), undefined);
     }
-    parseJson(request, body, (error: Error | null, value?: unknown) => {
+    // With a callback the parser answers through it; it returns nothing to wait for.
+    void parseJson(request, body, (error: Error | null, value?: unknown) => {
       if (!error) {
         const problem = inspectRequestValue(value);
         return problem ? done(new InvalidInputException([problem]), undefined) : done(null, value);
@@ -112,7 +113,7 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
     });
   }
   const document = SwaggerModule.createDocument(
-    app as unknown as INestApplication,
+    app,
     new DocumentBuilder()
       .setTitle('Audit log service')
       .setDescription('Replicated Audit API and Retraced-compatible ingestion; every actor resolved to the directory GUID.')
@@ -120,7 +121,7 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app as unknown as INestApplication, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
 /** The charset parameter of a Content-Type header, lower-cased and unquoted; undefined when absent. */

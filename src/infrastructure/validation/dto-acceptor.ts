@@ -117,19 +117,22 @@ function supportedByTransformer(target: Constructor): boolean {
   if (Object.values(new target()).some((value) => value !== undefined)) return false;
   if (defaultMetadataStorage.getStrategy(target) !== 'none') return false;
   if (defaultMetadataStorage.getExposedMetadatas(target).length > 0 || defaultMetadataStorage.getExcludedMetadatas(target).length > 0) return false;
-  const storage = defaultMetadataStorage as unknown as { _transformMetadatas: Map<Function, Map<string, unknown>> };
+  const storage = defaultMetadataStorage as unknown as { _transformMetadatas: Map<AnyClass, Map<string, unknown>> };
   return ancestry(target).every((cls) => (storage._transformMetadatas.get(cls)?.size ?? 0) === 0);
 }
 
 /** Properties with a @Type: only nested objects may have one (elsewhere it converts the value). */
 function typedProperties(target: Constructor): string[] {
-  const storage = defaultMetadataStorage as unknown as { _typeMetadatas: Map<Function, Map<string, unknown>> };
+  const storage = defaultMetadataStorage as unknown as { _typeMetadatas: Map<AnyClass, Map<string, unknown>> };
   return ancestry(target).flatMap((cls) => [...(storage._typeMetadatas.get(cls)?.keys() ?? [])]);
 }
 
-function ancestry(target: Function): Function[] {
-  const chain: Function[] = [];
-  for (let cls: Function | null = target; cls && cls !== Object && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) chain.push(cls);
+/** Any class (its constructor), as class-transformer keys its metadata. */
+type AnyClass = abstract new (...args: any[]) => unknown;
+
+function ancestry(target: AnyClass): AnyClass[] {
+  const chain: AnyClass[] = [];
+  for (let cls: AnyClass | null = target; cls && cls !== Object && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) chain.push(cls);
   return chain;
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MetricsRegistry } from '../../infrastructure/metrics/metrics.registry';
 import type { AuditEventDraft, CompleteAuditEvent } from '../../event-store/audit-event';
@@ -37,11 +37,10 @@ export class EnrichmentPipeline implements OnModuleInit {
     registry: MetricsRegistry,
   ) {
     this.budgetMs = config.enricherBudgetMs;
-    this.failures = new Counter({
+    this.failures = registry.counter({
       name: 'audit_enricher_failures_total',
       help: "Events stored without a contributed enricher's contribution, by enricher and reason (error, timeout)",
       labelNames: ['enricher', 'reason'],
-      registers: [registry],
     });
   }
 
