@@ -36,7 +36,11 @@ export interface SyncBenchResult {
 }
 
 async function post(server: ServerProcess, path: string, body: unknown, token: string): Promise<Response> {
-  return fetch(`${server.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  return fetch(`${server.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Provisions `count` people through the Provisioning API (the mirror, no directory needed). */
@@ -67,7 +71,13 @@ function rotatingActors(actorOf: (i: number) => string, actors: number) {
 }
 
 async function load(server: ServerProcess, setupRequest: ReturnType<typeof rotatingActors>, durationS: number) {
-  const options = { url: `${server.baseUrl}/audit/v1/event`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, connections: 50, requests: [{ setupRequest }] };
+  const options = {
+    url: `${server.baseUrl}/audit/v1/event`,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    connections: 50,
+    requests: [{ setupRequest }],
+  };
   await autocannon({ ...options, duration: 2 });
   return autocannon({ ...options, duration: durationS });
 }
@@ -116,10 +126,19 @@ export async function enricherOverhead(dialect: Dialect, durationS: number, admi
   for (let round = 0; round < rounds; round++) {
     for (const variant of variants) {
       const db = await createTestDatabase(dialect);
-      const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', IDENTITY_ENRICHMENT: variant.enrichment });
+      const server = await ServerProcess.start({
+        DATABASE_URL: db.url,
+        AUDIT_ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'warn',
+        IDENTITY_ENRICHMENT: variant.enrichment,
+      });
       try {
         await provisionPeople(server, PEOPLE, adminToken);
-        const result = await load(server, rotatingActors((i) => (i % 2 === 0 ? `user${i}` : `user${i}@corp.example.com`), variant.actors), durationS);
+        const result = await load(
+          server,
+          rotatingActors((i) => (i % 2 === 0 ? `user${i}` : `user${i}@corp.example.com`), variant.actors),
+          durationS,
+        );
         const measured = await loadResult(variant.label, dialect, result, durationS, server, adminToken);
         byVariant.set(variant.label, [...(byVariant.get(variant.label) ?? []), measured]);
       } finally {
@@ -144,10 +163,11 @@ function blackholeDirectory(): Promise<{ url: string; close(): Promise<void> }> 
       const { port } = server.address() as { port: number };
       resolve({
         url: `ldap://127.0.0.1:${port}`,
-        close: () => new Promise((done) => {
-          for (const s of sockets) s.destroy();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
       });
     }),
   );
@@ -160,12 +180,25 @@ export async function deadDirectoryLatency(dialect: Dialect, durationS: number, 
   try {
     for (const directory of ['none', 'unresponsive'] as const) {
       const db = await createTestDatabase(dialect);
-      const env: Record<string, string> = { DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'error', IDENTITY_LOOKUP_BUDGET_MS: String(IDENTITY_BUDGET_MS) };
-      if (directory === 'unresponsive') Object.assign(env, { LDAP_URL: hole.url, LDAP_CONNECT_TIMEOUT_MS: '1000', LDAP_TIMEOUT_MS: '3000', LDAP_SYNC_INTERVAL_S: '0' });
+      const env: Record<string, string> = {
+        DATABASE_URL: db.url,
+        AUDIT_ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'error',
+        IDENTITY_LOOKUP_BUDGET_MS: String(IDENTITY_BUDGET_MS),
+      };
+      if (directory === 'unresponsive')
+        Object.assign(env, { LDAP_URL: hole.url, LDAP_CONNECT_TIMEOUT_MS: '1000', LDAP_TIMEOUT_MS: '3000', LDAP_SYNC_INTERVAL_S: '0' });
       const server = await ServerProcess.start(env);
       try {
-        const result = await load(server, rotatingActors((i) => `stranger${i}`, 1000), durationS);
-        const label = directory === 'none' ? 'audit-api, unknown actors, no directory configured' : `audit-api, unknown actors, directory unresponsive (budget ${IDENTITY_BUDGET_MS} ms)`;
+        const result = await load(
+          server,
+          rotatingActors((i) => `stranger${i}`, 1000),
+          durationS,
+        );
+        const label =
+          directory === 'none'
+            ? 'audit-api, unknown actors, no directory configured'
+            : `audit-api, unknown actors, directory unresponsive (budget ${IDENTITY_BUDGET_MS} ms)`;
         results.push(await loadResult(label, dialect, result, durationS, server, adminToken));
       } finally {
         await server.stop();
@@ -198,7 +231,9 @@ export async function syncTenThousand(dialect: Dialect, adminToken: string): Pro
     const deadline = Date.now() + 120_000;
     let first: { people_seen: number; duration_ms: number } | undefined;
     while (!first && Date.now() < deadline) {
-      const sources = (await (await fetch(`${server.baseUrl}/identity/v1/sources`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { sources: { last_sync?: typeof first }[] };
+      const sources = (await (await fetch(`${server.baseUrl}/identity/v1/sources`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as {
+        sources: { last_sync?: typeof first }[];
+      };
       first = sources.sources[0]?.last_sync ?? undefined;
       if (!first) await new Promise((r) => setTimeout(r, 100));
     }

@@ -121,11 +121,26 @@ function peakRssMiB(pid: number): number {
 }
 
 const PLAN_QUERIES: [string, string][] = [
-  ['A person\'s first page (actor resolved to a GUID)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.actor_guid = '${guid(4242)}' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`],
-  ['A page deep in a person\'s history (keyset cursor)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.actor_guid = '${guid(4242)}' AND e.source_api <> 'read-audit' AND e.seq < 200000 ORDER BY e.seq DESC LIMIT 50`],
-  ['Free text (q=escalated compliance)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.search_vector @@ '''escalated'' & ''compliance'''::tsquery AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`],
-  ['Action prefix (action=user.login.*)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.action LIKE 'user.login.%' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`],
-  ['Export (cursor over the whole project)', `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC`],
+  [
+    "A person's first page (actor resolved to a GUID)",
+    `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.actor_guid = '${guid(4242)}' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`,
+  ],
+  [
+    "A page deep in a person's history (keyset cursor)",
+    `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.actor_guid = '${guid(4242)}' AND e.source_api <> 'read-audit' AND e.seq < 200000 ORDER BY e.seq DESC LIMIT 50`,
+  ],
+  [
+    'Free text (q=escalated compliance)',
+    `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.search_vector @@ '''escalated'' & ''compliance'''::tsquery AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`,
+  ],
+  [
+    'Action prefix (action=user.login.*)',
+    `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.action LIKE 'user.login.%' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC LIMIT 50`,
+  ],
+  [
+    'Export (cursor over the whole project)',
+    `SELECT * FROM audit_events e WHERE e.project_id = 'default' AND e.source_api <> 'read-audit' ORDER BY e.seq DESC`,
+  ],
 ];
 
 async function writePlans(url: string, root: string): Promise<void> {
@@ -153,8 +168,18 @@ async function viewerFirstPages(service: string, adminToken: string): Promise<nu
   const times: number[] = [];
   for (let k = 0; k < 200; k++) {
     const group = `tenant-${k % 20}`;
-    const minted = (await (await fetch(`${service}/publisher/v1/project/default/viewertoken?group_id=${group}&actor_id=viewer${k}`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { token: string };
-    const { token } = (await (await fetch(`${service}/auditlog/viewer/v1/viewersession`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: minted.token }) })).json()) as { token: string };
+    const minted = (await (
+      await fetch(`${service}/publisher/v1/project/default/viewertoken?group_id=${group}&actor_id=viewer${k}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      })
+    ).json()) as { token: string };
+    const { token } = (await (
+      await fetch(`${service}/auditlog/viewer/v1/viewersession`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: minted.token }),
+      })
+    ).json()) as { token: string };
     const started = performance.now();
     const response = await fetch(`${service}/auditlog/viewer/v1/graphql`, {
       method: 'POST',
@@ -163,7 +188,8 @@ async function viewerFirstPages(service: string, adminToken: string): Promise<nu
     });
     const body = (await response.json()) as { data?: { search?: { totalCount: number; edges?: unknown[] } } };
     times.push(performance.now() - started);
-    if (body.data?.search?.edges?.length !== 20 || body.data.search.totalCount !== 50_000) throw new Error(`viewer first page of ${group}: ${JSON.stringify(body).slice(0, 300)}`);
+    if (body.data?.search?.edges?.length !== 20 || body.data.search.totalCount !== 50_000)
+      throw new Error(`viewer first page of ${group}: ${JSON.stringify(body).slice(0, 300)}`);
   }
   return times;
 }
@@ -179,7 +205,8 @@ async function personCounts(service: string, adminToken: string): Promise<{ hist
       timedGet(`${service}/audit/v1/events/histogram?actor=${alias}&tz_offset=0`, adminToken),
       timedGet(`${service}/audit/v1/events/facets?actor=${alias}`, adminToken),
     ]);
-    if (h.body.total !== 100 || f.body.total !== 100) throw new Error(`person ${person}: histogram ${h.body.total}, facets ${f.body.total} (expected 100 each)`);
+    if (h.body.total !== 100 || f.body.total !== 100)
+      throw new Error(`person ${person}: histogram ${h.body.total}, facets ${f.body.total} (expected 100 each)`);
     histogram.push(h.ms);
     facets.push(f.ms);
   }
@@ -233,7 +260,11 @@ async function pickerSuggestions(service: string, adminToken: string): Promise<n
 
 /** A signed-in console in Chromium: navigation to a person page until their first events are on screen. */
 async function consolePersonPages(service: string, adminToken: string): Promise<number[]> {
-  const signIn = await fetch(`${service}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: adminToken }) });
+  const signIn = await fetch(`${service}/console/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: adminToken }),
+  });
   if (signIn.status !== 201) throw new Error(`console sign-in answered ${signIn.status}`);
   const value = (signIn.headers.get('set-cookie') ?? '').split(';')[0].split('=')[1];
   const browser = await launchChromium();
@@ -276,7 +307,10 @@ export async function queryBench(adminToken: string, root: string): Promise<Quer
       const sealed = (await sealResponse.json()) as { sealed_events: number };
       const sealS = (performance.now() - started) / 1000;
       started = performance.now();
-      const verified = (await (await fetch(`${server.baseUrl}/audit/v1/integrity?project=default`, { headers: auth })).json()) as { ok: boolean; sealed_events: number };
+      const verified = (await (await fetch(`${server.baseUrl}/audit/v1/integrity?project=default`, { headers: auth })).json()) as {
+        ok: boolean;
+        sealed_events: number;
+      };
       const verifyS = (performance.now() - started) / 1000;
       if (!verified.ok || verified.sealed_events !== EVENTS) throw new Error(`integrity check of the seeded events failed: ${JSON.stringify(verified)}`);
       const aliasTimes: number[] = [];
@@ -290,7 +324,8 @@ export async function queryBench(adminToken: string, root: string): Promise<Quer
         if (first.body.events.length !== 10) throw new Error(`expected a full first page for ${alias}`);
         // Nine pages down (events 90-99 of the person's 100).
         let cursor = first.body.next_cursor;
-        for (let page = 1; page < 9; page++) cursor = (await timedGet(`${base}?actor=${encodeURIComponent(alias)}&limit=10&cursor=${cursor}`, adminToken)).body.next_cursor;
+        for (let page = 1; page < 9; page++)
+          cursor = (await timedGet(`${base}?actor=${encodeURIComponent(alias)}&limit=10&cursor=${cursor}`, adminToken)).body.next_cursor;
         deepTimes.push((await timedGet(`${base}?actor=${encodeURIComponent(alias)}&limit=10&cursor=${cursor}`, adminToken)).ms);
         textTimes.push((await timedGet(`${base}?q=${encodeURIComponent(k % 2 ? 'escalated compliance' : `report ${k}`)}&limit=50`, adminToken)).ms);
       }

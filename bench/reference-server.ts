@@ -114,8 +114,14 @@ async function main(): Promise<void> {
       }
       const now = Date.now();
       const row: Row = {
-        id: newEventId(now), action: event.action, name: event.name, title: event.title, description: event.description,
-        source_ip: event.ip_address, created_at: now, search_words: searchWordsOf([event.action as string, event.description as string]),
+        id: newEventId(now),
+        action: event.action,
+        name: event.name,
+        title: event.title,
+        description: event.description,
+        source_ip: event.ip_address,
+        created_at: now,
+        search_words: searchWordsOf([event.action as string, event.description as string]),
       };
       queue.push({ row, response });
       if (queue.length >= MAX_BATCH) flush();

@@ -206,8 +206,7 @@ function medianOfRounds(runs: Result[]): Result {
 
 function table(results: Result[]): string {
   const rows = results.map(
-    (r) =>
-      `| ${r.scenario} | ${r.dialect} | ${rateCells(r)} | ${r.p50_ms} | ${r.p99_ms} | ${r.peak_rss_mib} | ${r.non_2xx + r.errors} |`,
+    (r) => `| ${r.scenario} | ${r.dialect} | ${rateCells(r)} | ${r.p50_ms} | ${r.p99_ms} | ${r.peak_rss_mib} | ${r.non_2xx + r.errors} |`,
   );
   return [
     '| scenario | database | events/s (median round) | every round | p50 ms | p99 ms | peak RSS MiB | failed requests |',
@@ -226,8 +225,7 @@ function storeTable(s: StoreCeilingResult): string {
 
 function identityTable(results: IdentityLoadResult[]): string {
   const rows = results.map(
-    (r) =>
-      `| ${r.scenario} | ${r.dialect} | ${rateCells(r)} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
+    (r) => `| ${r.scenario} | ${r.dialect} | ${rateCells(r)} | ${r.p50_ms} | ${r.p99_ms} | ${Math.round(r.resolved_share * 100)}% | ${r.non_2xx} |`,
   );
   return [
     '| identity scenario | database | events/s (median round) | every round | p50 ms | p99 ms | resolved | failed requests |',
@@ -253,8 +251,13 @@ function queryTable(q: QueryBenchResult): string {
 }
 
 function syncTable(results: SyncBenchResult[]): string {
-  const rows = results.map((r) => `| ${r.people.toLocaleString('en-US')} people (OpenLDAP slapd) | ${r.dialect} | ${r.people_seen.toLocaleString('en-US')} | ${r.first_sync_ms} | ${r.resync_ms} |`);
-  return ['| directory sync | database | people seen | first full sync ms | unchanged full sync ms |', '| --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
+  const rows = results.map(
+    (r) =>
+      `| ${r.people.toLocaleString('en-US')} people (OpenLDAP slapd) | ${r.dialect} | ${r.people_seen.toLocaleString('en-US')} | ${r.first_sync_ms} | ${r.resync_ms} |`,
+  );
+  return ['| directory sync | database | people seen | first full sync ms | unchanged full sync ms |', '| --- | --- | ---: | ---: | ---: |', ...rows].join(
+    '\n',
+  );
 }
 
 async function main(): Promise<void> {

@@ -39,5 +39,7 @@ for (const file of result.outputFiles) {
     writeFileSync(join(out, 'size.json'), JSON.stringify({ js_bytes: file.contents.length, js_gzip_bytes: gzipped }) + '\n');
   }
 }
-const html = readFileSync(join(here, 'index.html'), 'utf8').replace('%SCRIPT%', `/console/assets/${names.js}`).replace('%STYLE%', `/console/assets/${names.css}`);
+const html = readFileSync(join(here, 'index.html'), 'utf8')
+  .replace('%SCRIPT%', `/console/assets/${names.js}`)
+  .replace('%STYLE%', `/console/assets/${names.css}`);
 writeFileSync(join(out, 'index.html'), html);

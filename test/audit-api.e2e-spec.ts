@@ -78,7 +78,7 @@ describe.each(DIALECTS)('Audit API on %s', (dialect) => {
       crud: 'u',
       created: '2026-01-02T03:04:05.678Z',
       is_failure: true,
-      fields: { 'clé': 'välue', 'a:b': 'c=d;e%' },
+      fields: { clé: 'välue', 'a:b': 'c=d;e%' },
       external_id: 'ext-unicode-1',
       ip_address: '2600:1900:0:2107::',
     };
@@ -172,7 +172,7 @@ describe.each(DIALECTS)('Audit API on %s', (dialect) => {
     });
 
     it.each([['Bearer T'], ['token=T'], ['Token token=T']])('accepts the admin token in the form %s', async (form) => {
-      const header = form.replace(/T$/, (adminHeaders().authorization).slice('Bearer '.length));
+      const header = form.replace(/T$/, adminHeaders().authorization.slice('Bearer '.length));
       expect((await fetch(`${t.baseUrl}/audit/v1/events?limit=1`, { headers: { authorization: header } })).status).toBe(200);
     });
 

@@ -9,10 +9,29 @@ const INTEGRATION = 'integration-token-0123456789abcdef';
 
 /** Every kind of caller the policy must tell apart. */
 const PRINCIPALS = [
-  'none', 'wrong', 'revoked', 'forgedViewer', 'integration', 'publishA', 'readA', 'adminA', 'publishB', 'readB', 'adminB', 'retracedA',
-  'viewerA', 'viewerAdminA', 'viewerB', 'enterpriseA', 'provision', 'directory', 'instance',
+  'none',
+  'wrong',
+  'revoked',
+  'forgedViewer',
+  'integration',
+  'publishA',
+  'readA',
+  'adminA',
+  'publishB',
+  'readB',
+  'adminB',
+  'retracedA',
+  'viewerA',
+  'viewerAdminA',
+  'viewerB',
+  'enterpriseA',
+  'provision',
+  'directory',
+  'instance',
   // Console sessions (cookies): signed in with A's read token, with the instance admin token, and one signed out.
-  'consoleReadA', 'consoleInstance', 'consoleEnded',
+  'consoleReadA',
+  'consoleInstance',
+  'consoleEnded',
 ] as const;
 type PrincipalName = (typeof PRINCIPALS)[number];
 
@@ -77,19 +96,62 @@ const TABLE: Row[] = [
     { method: 'POST', route: `${prefix}/graphql`, url: `${prefix}/graphql`, body: {}, allowed: ['viewerA', 'viewerAdminA', 'viewerB'] },
     { method: 'GET', route: `${prefix}/project/:projectId/exports`, url: `${prefix}/project/{A}/exports`, allowed: VIEWERS_A },
     { method: 'POST', route: `${prefix}/project/:projectId/export`, url: `${prefix}/project/{A}/export`, body: {}, allowed: VIEWERS_A },
-    { method: 'GET', route: `${prefix}/project/:projectId/export/:exportId/rendered`, url: `${prefix}/project/{A}/export/nothing/rendered`, allowed: VIEWERS_A },
+    {
+      method: 'GET',
+      route: `${prefix}/project/:projectId/export/:exportId/rendered`,
+      url: `${prefix}/project/{A}/export/nothing/rendered`,
+      allowed: VIEWERS_A,
+    },
     { method: 'GET', route: `${prefix}/project/:projectId/eitapi_tokens`, url: `${prefix}/project/{A}/eitapi_tokens`, allowed: ['viewerAdminA'] },
     { method: 'POST', route: `${prefix}/project/:projectId/eitapi_token`, url: `${prefix}/project/{A}/eitapi_token`, body: {}, allowed: ['viewerAdminA'] },
-    { method: 'PUT', route: `${prefix}/project/:projectId/eitapi_token/:tokenId`, url: `${prefix}/project/{A}/eitapi_token/nothing`, body: {}, allowed: ['viewerAdminA'] },
-    { method: 'DELETE', route: `${prefix}/project/:projectId/eitapi_token/:tokenId`, url: `${prefix}/project/{A}/eitapi_token/nothing`, allowed: ['viewerAdminA'] },
-    { method: 'DELETE', route: `${prefix}/project/:projectId/group/:groupId/actor/:actorId/viewersessions`, url: `${prefix}/project/{A}/group/g1/actor/nobody/viewersessions`, allowed: READERS_A },
+    {
+      method: 'PUT',
+      route: `${prefix}/project/:projectId/eitapi_token/:tokenId`,
+      url: `${prefix}/project/{A}/eitapi_token/nothing`,
+      body: {},
+      allowed: ['viewerAdminA'],
+    },
+    {
+      method: 'DELETE',
+      route: `${prefix}/project/:projectId/eitapi_token/:tokenId`,
+      url: `${prefix}/project/{A}/eitapi_token/nothing`,
+      allowed: ['viewerAdminA'],
+    },
+    {
+      method: 'DELETE',
+      route: `${prefix}/project/:projectId/group/:groupId/actor/:actorId/viewersessions`,
+      url: `${prefix}/project/{A}/group/g1/actor/nobody/viewersessions`,
+      allowed: READERS_A,
+    },
   ]),
   ...['/publisher/v1', '/auditlog/publisher/v1'].flatMap((prefix): Row[] => [
     { method: 'GET', route: `${prefix}/project/:projectId/viewertoken`, url: `${prefix}/project/{A}/viewertoken`, allowed: READERS_A },
-    { method: 'POST', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken`, url: `${prefix}/project/{A}/group/g1/enterprisetoken`, body: {}, allowed: READERS_A },
-    { method: 'GET', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken`, url: `${prefix}/project/{A}/group/g1/enterprisetoken`, allowed: READERS_A },
-    { method: 'PUT', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken/:tokenId`, url: `${prefix}/project/{A}/group/g1/enterprisetoken/nothing`, body: {}, allowed: READERS_A },
-    { method: 'DELETE', route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken/:tokenId`, url: `${prefix}/project/{A}/group/g1/enterprisetoken/nothing`, allowed: READERS_A },
+    {
+      method: 'POST',
+      route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken`,
+      url: `${prefix}/project/{A}/group/g1/enterprisetoken`,
+      body: {},
+      allowed: READERS_A,
+    },
+    {
+      method: 'GET',
+      route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken`,
+      url: `${prefix}/project/{A}/group/g1/enterprisetoken`,
+      allowed: READERS_A,
+    },
+    {
+      method: 'PUT',
+      route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken/:tokenId`,
+      url: `${prefix}/project/{A}/group/g1/enterprisetoken/nothing`,
+      body: {},
+      allowed: READERS_A,
+    },
+    {
+      method: 'DELETE',
+      route: `${prefix}/project/:projectId/group/:groupId/enterprisetoken/:tokenId`,
+      url: `${prefix}/project/{A}/group/g1/enterprisetoken/nothing`,
+      allowed: READERS_A,
+    },
   ]),
   { method: 'POST', route: '/enterprise/v1/graphql', url: '/enterprise/v1/graphql', body: {}, allowed: ['enterpriseA'] },
   { method: 'GET', route: '/enterprise/v1/graphql', url: '/enterprise/v1/graphql', allowed: ['enterpriseA'] },
@@ -116,7 +178,11 @@ const TABLE: Row[] = [
 /** The routes Nest registered, read from the controllers' own metadata. */
 function registeredRoutes(t: TestApp): { route: string; hasRule: boolean }[] {
   const reflector = new Reflector();
-  const join = (...parts: string[]) => `/${parts.map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+  const join = (...parts: string[]) =>
+    `/${parts
+      .map((p) => p.replace(/^\/|\/$/g, ''))
+      .filter(Boolean)
+      .join('/')}`;
   const routes: { route: string; hasRule: boolean }[] = [];
   for (const wrapper of t.app.get(DiscoveryService).getControllers()) {
     const type = wrapper.metatype as { prototype: Record<string, unknown> } | undefined;
@@ -128,7 +194,8 @@ function registeredRoutes(t: TestApp): { route: string; hasRule: boolean }[] {
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
       const hasRule = reflector.getAllAndOverride(ACCESS_RULE, [handler as () => void, type as never]) !== undefined;
       for (const base of controllerPaths) {
-        for (const path of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler))) routes.push({ route: `${method} ${join(base, path)}`, hasRule });
+        for (const path of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, handler)))
+          routes.push({ route: `${method} ${join(base, path)}`, hasRule });
       }
     }
   }
@@ -153,15 +220,22 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
     A = (await admin('/admin/v1/project', { name: 'A' })).id;
     const B = (await admin('/admin/v1/project', { name: 'B' })).id;
     for (const [name, project, scope] of [
-      ['publishA', A, 'publish'], ['readA', A, 'read'], ['adminA', A, 'admin'], ['retracedA', A, 'publish read'],
-      ['publishB', B, 'publish'], ['readB', B, 'read'], ['adminB', B, 'admin'],
+      ['publishA', A, 'publish'],
+      ['readA', A, 'read'],
+      ['adminA', A, 'admin'],
+      ['retracedA', A, 'publish read'],
+      ['publishB', B, 'publish'],
+      ['readB', B, 'read'],
+      ['adminB', B, 'admin'],
     ] as const) {
       headers[name] = bearer((await admin(`/admin/v1/project/${project}/token`, { name, scope })).token);
     }
     headers.provision = bearer((await admin('/admin/v1/token', { name: 'p', scope: 'provision' })).token);
     headers.directory = bearer((await admin('/admin/v1/token', { name: 'd', scope: 'directory' })).token);
     const viewerSession = async (project: string, isAdmin: boolean) => {
-      const minted = await fetch(`${t.baseUrl}/publisher/v1/project/${project}/viewertoken?group_id=g1&actor_id=viewer&is_admin=${isAdmin}`, { headers: adminHeaders() });
+      const minted = await fetch(`${t.baseUrl}/publisher/v1/project/${project}/viewertoken?group_id=g1&actor_id=viewer&is_admin=${isAdmin}`, {
+        headers: adminHeaders(),
+      });
       expect(minted.status).toBe(201);
       const exchanged = await postJson(`${t.baseUrl}/viewer/v1/viewersession`, { token: ((await minted.json()) as { token: string }).token });
       expect(exchanged.status).toBe(200);
@@ -211,16 +285,21 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
       });
       await response.arrayBuffer();
       const passes = row.allowed === 'everyone' || row.allowed.includes(principal);
-      const unauthenticated = principal === 'none' || principal === 'wrong' || principal === 'revoked' || principal === 'forgedViewer' || principal === 'consoleEnded';
+      const unauthenticated =
+        principal === 'none' || principal === 'wrong' || principal === 'revoked' || principal === 'forgedViewer' || principal === 'consoleEnded';
       expected[principal] = passes ? 'pass' : unauthenticated ? 401 : 403;
       outcomes[principal] = response.status;
     }
-    const seen = Object.fromEntries(Object.entries(outcomes).map(([p, status]) => [p, expected[p] === 'pass' && status !== 401 && status !== 403 && status < 500 ? 'pass' : status]));
+    const seen = Object.fromEntries(
+      Object.entries(outcomes).map(([p, status]) => [p, expected[p] === 'pass' && status !== 401 && status !== 403 && status < 500 ? 'pass' : status]),
+    );
     expect(seen).toEqual(expected);
   });
 
-  it("keeps a project admin token inside its own project: no new projects, no tokens elsewhere, no reads of another project", async () => {
-    const B = ((await (await fetch(`${t.baseUrl}/admin/v1/project`, { headers: adminHeaders() })).json()) as { projects: { id: string; name: string }[] }).projects.find((p) => p.name === 'B')!.id;
+  it('keeps a project admin token inside its own project: no new projects, no tokens elsewhere, no reads of another project', async () => {
+    const B = (
+      (await (await fetch(`${t.baseUrl}/admin/v1/project`, { headers: adminHeaders() })).json()) as { projects: { id: string; name: string }[] }
+    ).projects.find((p) => p.name === 'B')!.id;
     expect((await postJson(`${t.baseUrl}/admin/v1/project`, { name: 'rogue' }, headers.adminA)).status).toBe(403);
     expect((await postJson(`${t.baseUrl}/admin/v1/project/${B}/token`, { name: 'x', scope: 'admin' }, headers.adminA)).status).toBe(403);
     expect((await postJson(`${t.baseUrl}/admin/v1/project/default/token`, { name: 'x', scope: 'read' }, headers.adminA)).status).toBe(403);

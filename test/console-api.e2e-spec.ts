@@ -23,8 +23,9 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     const header = response.headers.get('set-cookie') ?? '';
     return { header, cookie: header.split(';')[0] };
   };
-  const asSession = (cookie: string, path: string, init: RequestInit = {}) => fetch(url(path), { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
-  const json = async (response: Response) => ({ status: response.status, body: (await response.json()) });
+  const asSession = (cookie: string, path: string, init: RequestInit = {}) =>
+    fetch(url(path), { ...init, headers: { cookie, ...(init.headers as Record<string, string>) } });
+  const json = async (response: Response) => ({ status: response.status, body: await response.json() });
   const publish = (actorId: string, action: string, extra: Record<string, unknown> = {}) =>
     postJson(url('/publisher/v1/project/default/event'), { action, crud: 'r', actor: { id: actorId }, ...extra }, adminHeaders());
   const sync = async () => expect((await postJson(url('/identity/v1/sync'), { mode: 'full' }, adminHeaders())).status).toBe(200);
@@ -50,15 +51,39 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
       },
     });
     await sync();
-    const project = (await (await postJson(url('/admin/v1/project'), { name: 'Other' }, adminHeaders())).json());
-    const token = (await (await postJson(url(`/admin/v1/project/${project.id}/token`), { name: 'reader', scope: 'read' }, adminHeaders())).json());
+    const project = await (await postJson(url('/admin/v1/project'), { name: 'Other' }, adminHeaders())).json();
+    const token = await (await postJson(url(`/admin/v1/project/${project.id}/token`), { name: 'reader', scope: 'read' }, adminHeaders())).json();
     other = { id: project.id, readToken: token.token };
-    expect((await postJson(url(`/publisher/v1/project/${other.id}/event`), { action: 'other.secret', crud: 'r', actor: { id: JOHN_ENGINEER.uid } }, { authorization: `Bearer ${token.token}` })).status).toBe(403);
-    const publisher = (await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'pub', scope: 'publish' }, adminHeaders())).json());
-    expect((await postJson(url(`/publisher/v1/project/${other.id}/event`), { action: 'other.secret', crud: 'r', actor: { id: JOHN_ENGINEER.uid } }, { authorization: `Bearer ${publisher.token}` })).status).toBe(201);
+    expect(
+      (
+        await postJson(
+          url(`/publisher/v1/project/${other.id}/event`),
+          { action: 'other.secret', crud: 'r', actor: { id: JOHN_ENGINEER.uid } },
+          { authorization: `Bearer ${token.token}` },
+        )
+      ).status,
+    ).toBe(403);
+    const publisher = await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'pub', scope: 'publish' }, adminHeaders())).json();
+    expect(
+      (
+        await postJson(
+          url(`/publisher/v1/project/${other.id}/event`),
+          { action: 'other.secret', crud: 'r', actor: { id: JOHN_ENGINEER.uid } },
+          { authorization: `Bearer ${publisher.token}` },
+        )
+      ).status,
+    ).toBe(201);
     // John (engineering) under three of his names, and once as a target.
     for (const [i, name] of [JOHN_ENGINEER.uid, JOHN_ENGINEER.mail, JOHN_ENGINEER.dn].entries()) {
-      expect((await publish(name, i === 1 ? 'document.delete' : 'document.read', { target: { id: `doc-${i}`, name: `Doc ${i}` }, source_ip: '10.1.1.1', is_failure: i === 1 })).status).toBe(201);
+      expect(
+        (
+          await publish(name, i === 1 ? 'document.delete' : 'document.read', {
+            target: { id: `doc-${i}`, name: `Doc ${i}` },
+            source_ip: '10.1.1.1',
+            is_failure: i === 1,
+          })
+        ).status,
+      ).toBe(201);
     }
     expect((await publish(JOHN_SALES.uid, 'user.promote', { target: { id: JOHN_ENGINEER.mail, name: 'John Smith' } })).status).toBe(201);
   });
@@ -73,7 +98,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(response.status).toBe(201);
     const { header, cookie } = cookieOf(response);
     expect(header).toMatch(/^audit_console=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    const body = (await response.json());
+    const body = await response.json();
     expect(body).toMatchObject({ name: ADA.cn, kind: 'directory', directory: true });
     expect(body.projects.map((p: Json) => p.id).sort()).toEqual(['default', other.id].sort());
     expect(JSON.stringify(body)).not.toContain(cookie.split('=')[1]);
@@ -87,7 +112,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(outsider.status).toBe(403);
     expect(outsider.body.message).toContain(`only members of ${CONSOLE_GROUP}`);
     expect((await signIn({ username: NED.uid, password: '' })).status).toBe(400);
-    const records = (await (await fetch(url('/audit/v1/events?action=audit.console.signin&failure=true&limit=50'), { headers: adminHeaders() })).json());
+    const records = await (await fetch(url('/audit/v1/events?action=audit.console.signin&failure=true&limit=50'), { headers: adminHeaders() })).json();
     const reasons = records.events.map((e: Json) => `${e.actor.id}:${e.fields.reason}`);
     expect(reasons).toEqual(expect.arrayContaining([`${JOHN_SALES.uid}:wrong password`, `${NED.uid}:not a member of CONSOLE_GROUP`]));
   });
@@ -102,7 +127,7 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
   });
 
   it('serves the Identity API login: the person with DN and groups for a provisioner, 401 for a wrong password, nothing without a token', async () => {
-    const provisioner = (await (await postJson(url('/admin/v1/token'), { name: 'prov', scope: 'provision' }, adminHeaders())).json());
+    const provisioner = await (await postJson(url('/admin/v1/token'), { name: 'prov', scope: 'provision' }, adminHeaders())).json();
     const auth = { authorization: `Bearer ${provisioner.token}` };
     const ok = await json(await postJson(url('/identity/v1/login'), { username: ADA.mail, password: PASSWORD }, auth));
     expect(ok.status).toBe(200);
@@ -120,8 +145,8 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     const others = await json(await asSession(cookie, `/audit/v1/events?project=${other.id}`));
     expect(others.status).toBe(200);
     expect(others.body.events.map((e: Json) => e.action)).toEqual(['other.secret']);
-    const ada = (await (await fetch(url(`/identity/v1/user/${ADA.uid}`), { headers: adminHeaders() })).json());
-    const reads = (await (await fetch(url(`/audit/v1/events?project=${other.id}&actor=${ada.guid}&reads=only`), { headers: adminHeaders() })).json());
+    const ada = await (await fetch(url(`/identity/v1/user/${ADA.uid}`), { headers: adminHeaders() })).json();
+    const reads = await (await fetch(url(`/audit/v1/events?project=${other.id}&actor=${ada.guid}&reads=only`), { headers: adminHeaders() })).json();
     expect(reads.events.length).toBeGreaterThan(0);
     expect(reads.events[0].actor).toMatchObject({ id: ada.guid, guid: ada.guid, username: ADA.uid });
     // A console session reads; it does not administer or mint credentials.
@@ -155,13 +180,13 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     const response = await signIn({ token: other.readToken });
     expect(response.status).toBe(201);
     const { cookie } = cookieOf(response);
-    const session = (await response.json());
+    const session = await response.json();
     expect(session).toMatchObject({ kind: 'token', directory: false, projects: [{ id: other.id }] });
     expect((await asSession(cookie, `/audit/v1/events?project=${other.id}`)).status).toBe(200);
     expect((await asSession(cookie, '/audit/v1/events?project=default')).status).toBe(403);
     expect((await asSession(cookie, '/audit/v1/events/histogram?project=default')).status).toBe(403);
     expect((await asSession(cookie, '/identity/v1/people?q=jo')).status).toBe(403);
-    const publishOnly = (await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'p', scope: 'publish' }, adminHeaders())).json());
+    const publishOnly = await (await postJson(url(`/admin/v1/project/${other.id}/token`), { name: 'p', scope: 'publish' }, adminHeaders())).json();
     expect((await signIn({ token: publishOnly.token })).status).toBe(403);
     expect((await signIn({ token: 'not-a-token' })).status).toBe(401);
   });
@@ -192,8 +217,16 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(histogram.buckets.reduce((n: number, b: Json) => n + b.count, 0)).toBe(3);
     const facets = (await json(await asSession(cookie, `/audit/v1/events/facets?${filters}`))).body;
     expect(facets.total).toBe(3);
-    expect(facets.facets.action).toEqual([{ value: 'document.read', label: null, count: 2 }, { value: 'document.delete', label: null, count: 1 }]);
-    expect(facets.facets.failure).toEqual(expect.arrayContaining([{ value: 'true', label: null, count: 1 }, { value: 'false', label: null, count: 2 }]));
+    expect(facets.facets.action).toEqual([
+      { value: 'document.read', label: null, count: 2 },
+      { value: 'document.delete', label: null, count: 1 },
+    ]);
+    expect(facets.facets.failure).toEqual(
+      expect.arrayContaining([
+        { value: 'true', label: null, count: 1 },
+        { value: 'false', label: null, count: 2 },
+      ]),
+    );
     expect(facets.facets.source_ip).toEqual([{ value: '10.1.1.1', label: null, count: 3 }]);
     // Done to him: events whose target is one of his names.
     const doneTo = (await json(await asSession(cookie, `/audit/v1/events?target_person=${JOHN_ENGINEER.uid}`))).body.events as Json[];
@@ -205,9 +238,16 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
 
   it("details one event: which of the person's names it was logged under, and its seal once sealed", async () => {
     const cookie = await signInAda();
-    const [byDn] = (await json(await asSession(cookie, `/audit/v1/events?actor=${encodeURIComponent(JOHN_ENGINEER.uid)}&limit=100`))).body.events.filter((e: Json) => e.actor.id === JOHN_ENGINEER.dn);
+    const [byDn] = (await json(await asSession(cookie, `/audit/v1/events?actor=${encodeURIComponent(JOHN_ENGINEER.uid)}&limit=100`))).body.events.filter(
+      (e: Json) => e.actor.id === JOHN_ENGINEER.dn,
+    );
     const before = (await json(await asSession(cookie, `/audit/v1/events/${byDn.id}`))).body;
-    expect(before.attribution).toMatchObject({ status: 'resolved', logged_as: JOHN_ENGINEER.dn, matched_by: 'dn', person_now: { username: JOHN_ENGINEER.uid } });
+    expect(before.attribution).toMatchObject({
+      status: 'resolved',
+      logged_as: JOHN_ENGINEER.dn,
+      matched_by: 'dn',
+      person_now: { username: JOHN_ENGINEER.uid },
+    });
     expect(before.integrity.sealed).toBe(false);
     expect((await postJson(url('/audit/v1/integrity/seal?project=default'), {}, adminHeaders())).status).toBe(200);
     const after = (await json(await asSession(cookie, `/audit/v1/events/${byDn.id}`))).body;

@@ -30,7 +30,7 @@ describe.each(DIALECTS)('the console in Chromium on %s', (dialect) => {
   const api = async (path: string) => {
     const response = await fetch(`${server.baseUrl}${path}`, { headers: adminHeaders() });
     if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
-    return (response.json());
+    return response.json();
   };
   const publish = async (project: string, events: Json[]) => {
     const response = await postJson(`${server.baseUrl}/publisher/v1/project/${project}/event/bulk`, { events }, adminHeaders());
@@ -67,8 +67,12 @@ describe.each(DIALECTS)('the console in Chromium on %s', (dialect) => {
   };
   const axe = async (page: Page, what: string) => {
     await page.evaluate(AXE);
-    const result = await page.evaluate<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>("axe.run({ resultTypes: ['violations'] })");
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const result = await page.evaluate<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>(
+      "axe.run({ resultTypes: ['violations'] })",
+    );
+    const serious = result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     expect({ what, serious }).toEqual({ what, serious: [] });
   };
   const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${dialect}-${name}.png`), fullPage: false });
@@ -88,16 +92,42 @@ describe.each(DIALECTS)('the console in Chromium on %s', (dialect) => {
       CONSOLE_GROUP,
     });
     expect((await postJson(`${server.baseUrl}/identity/v1/sync`, {}, adminHeaders())).status).toBe(200);
-    const project = (await (await postJson(`${server.baseUrl}/admin/v1/project`, { name: 'Other' }, adminHeaders())).json());
-    const token = (await (await postJson(`${server.baseUrl}/admin/v1/project/${project.id}/token`, { name: 'reader', scope: 'read' }, adminHeaders())).json());
+    const project = await (await postJson(`${server.baseUrl}/admin/v1/project`, { name: 'Other' }, adminHeaders())).json();
+    const token = await (await postJson(`${server.baseUrl}/admin/v1/project/${project.id}/token`, { name: 'reader', scope: 'read' }, adminHeaders())).json();
     other = { id: project.id, readToken: token.token };
     const start = Date.now() - 30 * 86_400_000;
     const at = (i: number) => new Date(start + i * 3 * 3_600_000).toISOString();
     // Background activity first (oldest), then John under three names, then Rita before her rename.
-    await publish('default', Array.from({ length: 120 }, (_, i) => ({ action: ['report.view', 'settings.update'][i % 2], crud: 'r', actor: { id: `svc-${i % 4}`, name: `Service ${i % 4}` }, group: { id: 'acme', name: 'Acme' }, target: { id: `report-${i % 6}` }, source_ip: '10.9.9.9', created: at(i) })));
+    await publish(
+      'default',
+      Array.from({ length: 120 }, (_, i) => ({
+        action: ['report.view', 'settings.update'][i % 2],
+        crud: 'r',
+        actor: { id: `svc-${i % 4}`, name: `Service ${i % 4}` },
+        group: { id: 'acme', name: 'Acme' },
+        target: { id: `report-${i % 6}` },
+        source_ip: '10.9.9.9',
+        created: at(i),
+      })),
+    );
     await publish('default', [
-      { action: 'document.read', crud: 'r', actor: { id: JOHN_ENGINEER.uid }, target: { id: 'plan', name: 'The plan' }, source_ip: '10.1.1.1', created: at(200) },
-      { action: 'document.delete', crud: 'd', actor: { id: JOHN_ENGINEER.mail }, target: { id: 'plan', name: 'The plan' }, source_ip: '10.1.1.1', is_failure: true, created: at(201) },
+      {
+        action: 'document.read',
+        crud: 'r',
+        actor: { id: JOHN_ENGINEER.uid },
+        target: { id: 'plan', name: 'The plan' },
+        source_ip: '10.1.1.1',
+        created: at(200),
+      },
+      {
+        action: 'document.delete',
+        crud: 'd',
+        actor: { id: JOHN_ENGINEER.mail },
+        target: { id: 'plan', name: 'The plan' },
+        source_ip: '10.1.1.1',
+        is_failure: true,
+        created: at(201),
+      },
       { action: 'document.read', crud: 'r', actor: { id: JOHN_ENGINEER.dn }, target: { id: 'memo', name: 'Memo' }, source_ip: '10.1.1.2', created: at(202) },
       { action: 'deal.close', crud: 'u', actor: { id: JOHN_SALES.uid }, target: { id: JOHN_ENGINEER.mail, name: 'John Smith' }, created: at(203) },
       { action: 'before.rename', crud: 'r', actor: { id: RITA.uid }, created: at(204) },
@@ -105,8 +135,12 @@ describe.each(DIALECTS)('the console in Chromium on %s', (dialect) => {
     await ldap.ldapModify(`dn: ${RITA.dn}\nchangetype: modrdn\nnewrdn: uid=rwilson\ndeleteoldrdn: 1\n`);
     expect((await postJson(`${server.baseUrl}/identity/v1/sync`, {}, adminHeaders())).status).toBe(200);
     await publish('default', [{ action: 'after.rename', crud: 'r', actor: { id: 'rwilson' }, created: at(205) }]);
-    const publisher = (await (await postJson(`${server.baseUrl}/admin/v1/project/${other.id}/token`, { name: 'pub', scope: 'publish' }, adminHeaders())).json());
-    const published = await postJson(`${server.baseUrl}/publisher/v1/project/${other.id}/event`, { action: 'other.project.only', crud: 'r', actor: { id: NED.uid } }, { authorization: `Bearer ${publisher.token}` });
+    const publisher = await (await postJson(`${server.baseUrl}/admin/v1/project/${other.id}/token`, { name: 'pub', scope: 'publish' }, adminHeaders())).json();
+    const published = await postJson(
+      `${server.baseUrl}/publisher/v1/project/${other.id}/event`,
+      { action: 'other.project.only', crud: 'r', actor: { id: NED.uid } },
+      { authorization: `Bearer ${publisher.token}` },
+    );
     expect(published.status).toBe(201);
     browser = await launchChromium();
   });
@@ -213,11 +247,18 @@ describe.each(DIALECTS)('the console in Chromium on %s', (dialect) => {
     const expected = await api('/audit/v1/events?action=settings.update&target=report-1&limit=1000');
     await expect(total(page)).toBeVisibleText(`${expected.events.length} events`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
-    const csv = readFileSync((await download.path()), 'utf8').trim().split(/\r?\n/);
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/);
     const header = csv[0].split(',');
     const idColumn = header.indexOf('id');
     expect(idColumn).toBeGreaterThanOrEqual(0);
-    expect(csv.slice(1).map((line) => line.split(',')[idColumn]).sort()).toEqual(expected.events.map((e: Json) => e.id).sort());
+    expect(
+      csv
+        .slice(1)
+        .map((line) => line.split(',')[idColumn])
+        .sort(),
+    ).toEqual(expected.events.map((e: Json) => e.id).sort());
     await context.close();
   });
 

@@ -20,7 +20,14 @@ class DataCenterEnricher implements EventEnricher {
 class FakeDirectoryEnricher implements EventEnricher {
   async enrich(event: AuditEventDraft): Promise<void> {
     await new Promise((r) => setImmediate(r));
-    if (event.actor?.id === 'jdoe') event.identity = { status: 'resolved', guid: '11111111-2222-3333-4444-555555555555', username: 'jdoe', email: 'john@example.com', dn: 'CN=John Doe,DC=corp' };
+    if (event.actor?.id === 'jdoe')
+      event.identity = {
+        status: 'resolved',
+        guid: '11111111-2222-3333-4444-555555555555',
+        username: 'jdoe',
+        email: 'john@example.com',
+        dn: 'CN=John Doe,DC=corp',
+      };
   }
 }
 
@@ -78,7 +85,16 @@ describe('enrichment pipeline extension through dependency injection', () => {
   });
 
   it('discovers enrichers contributed by another module and runs them in order after the built-ins', () => {
-    expect(t.app.get(EnrichmentPipeline).order).toEqual(['ReceivedTimeEnricher', 'ClientAddressEnricher', 'DataCenterEnricher', 'IdentityEnricher', 'FakeDirectoryEnricher', 'FlakyEnricher', 'HangingEnricher', 'EventHashEnricher']);
+    expect(t.app.get(EnrichmentPipeline).order).toEqual([
+      'ReceivedTimeEnricher',
+      'ClientAddressEnricher',
+      'DataCenterEnricher',
+      'IdentityEnricher',
+      'FakeDirectoryEnricher',
+      'FlakyEnricher',
+      'HangingEnricher',
+      'EventHashEnricher',
+    ]);
   });
 
   it('persists what the contributed enrichers added', async () => {
@@ -87,11 +103,21 @@ describe('enrichment pipeline extension through dependency injection', () => {
     expect(stored.metadata).toEqual({ app: 'crm', datacenter: 'eu-west', saw_received: 'true' });
     expect(stored.description).toBe('overwritten by a failing enricher');
     expect(stored.identity_status).toBe('resolved');
-    expect(stored.actor).toMatchObject({ id: 'jdoe', guid: '11111111-2222-3333-4444-555555555555', username: 'jdoe', email: 'john@example.com', dn: 'CN=John Doe,DC=corp' });
+    expect(stored.actor).toMatchObject({
+      id: 'jdoe',
+      guid: '11111111-2222-3333-4444-555555555555',
+      username: 'jdoe',
+      email: 'john@example.com',
+      dn: 'CN=John Doe,DC=corp',
+    });
   });
 
-  it('stores an event whose contributed enricher throws, without that enricher\'s changes, and records why', async () => {
-    const response = await postJson(`${t.baseUrl}/publisher/v1/project/default/event`, { action: 'break.sync', crud: 'c', description: 'as sent', actor: { id: 'ann' } }, { authorization: 'Bearer test-admin-token-0123456789abcdef' });
+  it("stores an event whose contributed enricher throws, without that enricher's changes, and records why", async () => {
+    const response = await postJson(
+      `${t.baseUrl}/publisher/v1/project/default/event`,
+      { action: 'break.sync', crud: 'c', description: 'as sent', actor: { id: 'ann' } },
+      { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+    );
     expect(response.status).toBe(201);
     const { id, hash } = (await response.json()) as { id: string; hash: string };
     const stored = (await readAllEvents(t.baseUrl)).find((e) => e.id === id);
@@ -103,7 +129,11 @@ describe('enrichment pipeline extension through dependency injection', () => {
 
   it('stores an event within the budget when a contributed enricher hangs, and a late change never reaches it', async () => {
     const started = Date.now();
-    const response = await postJson(`${t.baseUrl}/publisher/v1/project/default/event`, { action: 'break.hang', crud: 'c', actor: { id: 'ann' } }, { authorization: 'Bearer test-admin-token-0123456789abcdef' });
+    const response = await postJson(
+      `${t.baseUrl}/publisher/v1/project/default/event`,
+      { action: 'break.hang', crud: 'c', actor: { id: 'ann' } },
+      { authorization: 'Bearer test-admin-token-0123456789abcdef' },
+    );
     expect(response.status).toBe(201);
     expect(Date.now() - started).toBeLessThan(1_500);
     const { id, hash } = (await response.json()) as { id: string; hash: string };
@@ -111,7 +141,13 @@ describe('enrichment pipeline extension through dependency injection', () => {
     const stored = (await readAllEvents(t.baseUrl)).find((e) => e.id === id);
     expect(stored).toMatchObject({ action: 'break.hang', hash });
     expect(stored.metadata['enrichment.failed']).toBe('HangingEnricher: timeout');
-    expect((await (await fetch(`${t.baseUrl}/audit/v1/integrity?project=default`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })).json()).ok).toBe(true);
+    expect(
+      (
+        await (
+          await fetch(`${t.baseUrl}/audit/v1/integrity?project=default`, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } })
+        ).json()
+      ).ok,
+    ).toBe(true);
   });
 
   it('refuses to start with an enricher ordered after the Retraced hash, naming it', async () => {

@@ -12,12 +12,20 @@ describe.each(DIALECTS)('the enterprise API on %s', (dialect) => {
   let g1: Record<string, string>;
 
   const admin = async (path: string, body: unknown, method = 'POST') => {
-    const response = await fetch(`${t.baseUrl}${path}`, { method, headers: { ...adminHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${t.baseUrl}${path}`, {
+      method,
+      headers: { ...adminHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect([path, response.status]).toEqual([path, method === 'POST' ? 201 : 200]);
-    return (response.json());
+    return response.json();
   };
   const enterpriseToken = async (group: string) => {
-    const created = await postJson(`${t.baseUrl}/publisher/v1/project/${A}/group/${group}/enterprisetoken`, { display_name: `${group} SIEM`, view_log_action: 'siem.read' }, api);
+    const created = await postJson(
+      `${t.baseUrl}/publisher/v1/project/${A}/group/${group}/enterprisetoken`,
+      { display_name: `${group} SIEM`, view_log_action: 'siem.read' },
+      api,
+    );
     expect(created.status).toBe(201);
     return { authorization: `token=${(await created.json()).token}` };
   };
@@ -28,7 +36,14 @@ describe.each(DIALECTS)('the enterprise API on %s', (dialect) => {
     A = (await admin('/admin/v1/project', { name: 'A' })).id;
     api = { authorization: `token=${(await admin(`/admin/v1/project/${A}/token`, { name: 'api', scope: 'publish read' })).token}` };
     const events = [
-      ...Array.from({ length: 7 }, (_, i) => ({ action: i % 2 ? 'user.login' : 'doc.edit', crud: 'c', group: { id: 'g1' }, actor: { id: i < 4 ? 'ann' : 'bob', name: i < 4 ? 'Ann' : 'Bob' }, target: { id: 'd', name: 'Doc' }, fields: { amount: String(i) } })),
+      ...Array.from({ length: 7 }, (_, i) => ({
+        action: i % 2 ? 'user.login' : 'doc.edit',
+        crud: 'c',
+        group: { id: 'g1' },
+        actor: { id: i < 4 ? 'ann' : 'bob', name: i < 4 ? 'Ann' : 'Bob' },
+        target: { id: 'd', name: 'Doc' },
+        fields: { amount: String(i) },
+      })),
       { action: 'user.login', crud: 'c', group: { id: 'g2' }, actor: { id: 'ann' }, description: 'SECRET of g2' },
     ];
     expect((await postJson(`${t.baseUrl}/publisher/v1/project/${A}/event/bulk`, { events }, api)).status).toBe(201);
@@ -86,9 +101,15 @@ describe.each(DIALECTS)('the enterprise API on %s', (dialect) => {
     expect(g2Search.map((e: Json) => e.description)).toEqual(['SECRET of g2']);
     const listed = await (await fetch(`${t.baseUrl}/publisher/v1/project/${A}/group/g2/enterprisetoken`, { headers: api })).json();
     expect(JSON.stringify(listed)).not.toContain(g2.authorization.slice('token='.length));
-    expect((await fetch(`${t.baseUrl}/publisher/v1/project/${A}/group/g2/enterprisetoken/${listed[0].id}`, { method: 'DELETE', headers: api })).status).toBe(204);
+    expect((await fetch(`${t.baseUrl}/publisher/v1/project/${A}/group/g2/enterprisetoken/${listed[0].id}`, { method: 'DELETE', headers: api })).status).toBe(
+      204,
+    );
     const changes = await (await fetch(`${t.baseUrl}/audit/v1/events?project=${A}&action=audit.enterprise_token.*`, { headers: adminHeaders() })).json();
-    expect(changes.events.find((e: Json) => e.action === 'audit.enterprise_token.delete')).toMatchObject({ crud: 'd', group: { id: 'g2' }, target: { id: listed[0].id, type: 'enterprise_token' } });
+    expect(changes.events.find((e: Json) => e.action === 'audit.enterprise_token.delete')).toMatchObject({
+      crud: 'd',
+      group: { id: 'g2' },
+      target: { id: listed[0].id, type: 'enterprise_token' },
+    });
     expect((await fetch(`${t.baseUrl}/enterprise/v1/search/adhoc`, { headers: g2 })).status).toBe(401);
     expect((await fetch(`${t.baseUrl}/enterprise/v1/search/adhoc`, { headers: { authorization: 'token=eit_forged' } })).status).toBe(401);
     // An enterprise token reaches its group's log and nothing else.
@@ -97,10 +118,23 @@ describe.each(DIALECTS)('the enterprise API on %s', (dialect) => {
   });
 
   it("writes the sentence from the project's display templates, escaped, else Retraced's default", async () => {
-    const bad = await fetch(`${t.baseUrl}/admin/v1/project/${A}/templates`, { method: 'PUT', headers: { ...adminHeaders(), 'content-type': 'application/json' }, body: JSON.stringify({ templates: [{ action: 'x', template: '{{actor.password}}' }] }) });
+    const bad = await fetch(`${t.baseUrl}/admin/v1/project/${A}/templates`, {
+      method: 'PUT',
+      headers: { ...adminHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify({ templates: [{ action: 'x', template: '{{actor.password}}' }] }),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors[0].field).toBe('templates[0].template');
-    await admin(`/admin/v1/project/${A}/templates`, { templates: [{ action: 'user.*', template: '**{{actor.name}}** signed in ({{fields.amount}})' }, { action: 'doc.edit', template: '{{actor.name}} edited {{fields.missing}}' }] }, 'PUT');
+    await admin(
+      `/admin/v1/project/${A}/templates`,
+      {
+        templates: [
+          { action: 'user.*', template: '**{{actor.name}}** signed in ({{fields.amount}})' },
+          { action: 'doc.edit', template: '{{actor.name}} edited {{fields.missing}}' },
+        ],
+      },
+      'PUT',
+    );
     const query = '{ search(query: "", last: 10) { edges { node { action fields { key value } display { markdown } } } } }';
     const { data } = await (await postJson(`${t.baseUrl}/enterprise/v1/graphql`, { query }, g1)).json();
     const sentences = data.search.edges.map((e: Json) => [e.node.action, e.node.display.markdown]);

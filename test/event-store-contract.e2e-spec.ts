@@ -23,14 +23,27 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
   let ds: DataSource;
   const ports = () => {
     const d = BUILT_IN[dialect];
-    return { writer: d.writer(ds), sealSource: d.sealSource(ds), pending: d.pendingIdentity(ds), reader: new AuditEventReader(ds.getRepository(AuditEventEntity), d.search(ds)) };
+    return {
+      writer: d.writer(ds),
+      sealSource: d.sealSource(ds),
+      pending: d.pendingIdentity(ds),
+      reader: new AuditEventReader(ds.getRepository(AuditEventEntity), d.search(ds)),
+    };
   };
   // The same events on both databases (fixed ids and times), for the cross-database digest.
   const fixed = (i: number, parts: Parameters<typeof completeEvent>[0] = {}) =>
     completeEvent({
-      id: `fixed-${String(i).padStart(4, '0')}`, projectId: 'p1', created: 1_767_225_600_000 + i, received: 1_767_225_600_000 + i, hash: h(i),
-      actor: { id: `user${i % 3}`, name: `User ${i % 3}` }, group: { id: i % 2 ? 'g1' : 'g2' }, crud: i % 4 === 0 ? 'r' : 'c', description: `event ${i} routine`,
-      fields: { n: String(i) }, ...parts,
+      id: `fixed-${String(i).padStart(4, '0')}`,
+      projectId: 'p1',
+      created: 1_767_225_600_000 + i,
+      received: 1_767_225_600_000 + i,
+      hash: h(i),
+      actor: { id: `user${i % 3}`, name: `User ${i % 3}` },
+      group: { id: i % 2 ? 'g1' : 'g2' },
+      crud: i % 4 === 0 ? 'r' : 'c',
+      description: `event ${i} routine`,
+      fields: { n: String(i) },
+      ...parts,
     });
 
   beforeAll(async () => {
@@ -52,7 +65,12 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
     await writer.commit([[fixed(5), fixed(6)]]);
     const rows = await ds.query(`SELECT id, seq FROM audit_events WHERE project_id = 'p1' ORDER BY seq`);
     expect(rows.map((r: { id: string; seq: unknown }) => [r.id, Number(r.seq)])).toEqual([1, 2, 3, 4, 5, 6].map((i) => [`fixed-000${i}`, i]));
-    expect(await sealSource.lastSequences()).toEqual(expect.arrayContaining([{ projectId: 'p1', lastSeq: 6 }, { projectId: 'p2', lastSeq: 1 }]));
+    expect(await sealSource.lastSequences()).toEqual(
+      expect.arrayContaining([
+        { projectId: 'p1', lastSeq: 6 },
+        { projectId: 'p2', lastSeq: 1 },
+      ]),
+    );
     expect(await sealSource.lastSequences('p2')).toEqual([{ projectId: 'p2', lastSeq: 1 }]);
   });
 
@@ -60,7 +78,10 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
     const { writer } = ports();
     const original = fixed(7, { externalId: 'ext-7', contentDigest: 'd7' });
     const [first] = await writer.commit([[original]]);
-    const [again, conflict] = await writer.commit([[{ ...fixed(8), externalId: 'ext-7', contentDigest: 'd7' }], [{ ...fixed(9), externalId: 'ext-7', contentDigest: 'other' }]]);
+    const [again, conflict] = await writer.commit([
+      [{ ...fixed(8), externalId: 'ext-7', contentDigest: 'd7' }],
+      [{ ...fixed(9), externalId: 'ext-7', contentDigest: 'other' }],
+    ]);
     expect(first).toEqual({ ok: true, events: [{ id: original.id, hash: h(7) }] });
     expect(again).toEqual({ ok: true, events: [{ id: original.id, hash: h(7) }] });
     expect(conflict.ok).toBe(false);
@@ -91,9 +112,14 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
 
   it('pending-identity writer: lists pending events oldest first and changes only their identity', async () => {
     const { writer, pending, reader } = ports();
-    await writer.commit([[fixed(10, { identity: { status: 'pending' }, actor: { id: 'late' } }), fixed(11, { identity: { status: 'pending' }, actor: { id: 'late' } })]]);
+    await writer.commit([
+      [fixed(10, { identity: { status: 'pending' }, actor: { id: 'late' } }), fixed(11, { identity: { status: 'pending' }, actor: { id: 'late' } })],
+    ]);
     const found = await pending.next(10);
-    expect(found).toEqual([{ id: 'fixed-0010', actorId: 'late' }, { id: 'fixed-0011', actorId: 'late' }]);
+    expect(found).toEqual([
+      { id: 'fixed-0010', actorId: 'late' },
+      { id: 'fixed-0011', actorId: 'late' },
+    ]);
     expect(await pending.next(10, 'fixed-0010')).toEqual([{ id: 'fixed-0011', actorId: 'late' }]);
     expect(await pending.resolve(['fixed-0010', 'fixed-0003'], { status: 'resolved', guid: 'guid-late', username: 'late' })).toBe(1);
     const resolved = await reader.byId('p1', 'fixed-0010');

@@ -13,7 +13,14 @@ describe.each(DIALECTS)('formats frozen by version on %s', (dialect) => {
   let db: TestDatabase;
   let service: TestApp;
   const url = (path: string) => `${service.baseUrl}${path}`;
-  const event = (i: number) => ({ action: 'invoice.paid', crud: 'u', actor: { id: `user-${i}`, name: 'Ann' }, target: { id: `inv-${i}` }, external_id: `ext-${i}`, fields: { amount: String(i) } });
+  const event = (i: number) => ({
+    action: 'invoice.paid',
+    crud: 'u',
+    actor: { id: `user-${i}`, name: 'Ann' },
+    target: { id: `inv-${i}` },
+    external_id: `ext-${i}`,
+    fields: { amount: String(i) },
+  });
   const publish = (i: number) => postJson(url('/publisher/v1/project/default/event'), event(i), adminHeaders());
 
   beforeAll(async () => {
@@ -34,7 +41,7 @@ describe.each(DIALECTS)('formats frozen by version on %s', (dialect) => {
     expect(seals.map((s) => s.format)).toEqual(['v1']);
     // A later version of the service adds a column (with a value on every row).
     await dataSource.query(`ALTER TABLE audit_events ADD COLUMN region TEXT DEFAULT 'eu-west'`);
-    const report = (await (await fetch(url('/audit/v1/integrity?project=default'), { headers: adminHeaders() })).json());
+    const report = await (await fetch(url('/audit/v1/integrity?project=default'), { headers: adminHeaders() })).json();
     expect(report).toMatchObject({ ok: true, problems: [] });
     expect(report.sealed_events).toBeGreaterThanOrEqual(5);
     const retry = await publish(3);
@@ -42,7 +49,7 @@ describe.each(DIALECTS)('formats frozen by version on %s', (dialect) => {
     expect(await retry.json()).toEqual(originals[3]);
     // A changed event is still found out.
     await dataSource.query(`UPDATE audit_events SET description = 'rewritten' WHERE external_id = 'ext-1'`);
-    const tampered = (await (await fetch(url('/audit/v1/integrity?project=default'), { headers: adminHeaders() })).json());
+    const tampered = await (await fetch(url('/audit/v1/integrity?project=default'), { headers: adminHeaders() })).json();
     expect(tampered.ok).toBe(false);
     expect(tampered.problems[0].problem).toBe('sealed event(s) changed');
   });
@@ -50,7 +57,7 @@ describe.each(DIALECTS)('formats frozen by version on %s', (dialect) => {
   it('says so when a seal names a format this version does not know', async () => {
     const dataSource = service.app.get(DataSource);
     await dataSource.query(`UPDATE audit_seals SET format = 'v9'`);
-    const report = (await (await fetch(url('/audit/v1/integrity?project=default'), { headers: adminHeaders() })).json());
+    const report = await (await fetch(url('/audit/v1/integrity?project=default'), { headers: adminHeaders() })).json();
     expect(report.ok).toBe(false);
     expect(report.problems.map((p: Json) => p.problem)).toContain('seal format v9 is unknown to this version of the service');
   });

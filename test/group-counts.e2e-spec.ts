@@ -6,7 +6,8 @@ import { TestApp, adminHeaders, postJson, startTestApp } from './support/test-ap
 
 type Json = any;
 
-const SEARCH = 'query Search($query: String!, $last: Int, $before: String) { search(query: $query, last: $last, before: $before) { totalCount edges { node { id group { id } crud } } } }';
+const SEARCH =
+  'query Search($query: String!, $last: Int, $before: String) { search(query: $query, last: $last, before: $before) { totalCount edges { node { id group { id } crud } } } }';
 
 /**
  * A group's total (the widget's `totalCount`) is read from the counts the event store keeps with
@@ -23,7 +24,7 @@ describe.each(DIALECTS)("a group's total on %s", (dialect) => {
   const admin = async (path: string, body: unknown) => {
     const response = await postJson(`${t.baseUrl}${path}`, body, adminHeaders());
     expect(response.status).toBe(201);
-    return (response.json());
+    return response.json();
   };
   const session = async (project: string, group: string): Promise<string> => {
     const minted = await fetch(`${t.baseUrl}/publisher/v1/project/${project}/viewertoken?group_id=${group}&actor_id=auditor`, { headers: adminHeaders() });
@@ -37,7 +38,9 @@ describe.each(DIALECTS)("a group's total on %s", (dialect) => {
     const found: Json[] = [];
     let totalCount = -1;
     for (;;) {
-      const body = await (await postJson(`${t.baseUrl}/viewer/v1/graphql`, { query: SEARCH, variables: { query, last: 50, before } }, { authorization: token })).json();
+      const body = await (
+        await postJson(`${t.baseUrl}/viewer/v1/graphql`, { query: SEARCH, variables: { query, last: 50, before } }, { authorization: token })
+      ).json();
       totalCount = body.data.search.totalCount;
       const edges = body.data.search.edges;
       found.push(...edges.map((e: Json) => e.node));
@@ -73,9 +76,15 @@ describe.each(DIALECTS)("a group's total on %s", (dialect) => {
     const once = event('g1', 'c', 100, { external_id: 'retry-1' });
     for (let k = 0; k < 3; k++) expect((await postJson(`${t.baseUrl}/publisher/v1/project/${A}/event`, once, apiA)).status).toBe(201);
     // A refused batch stores nothing and counts nothing.
-    const refused = await postJson(`${t.baseUrl}/publisher/v1/project/${A}/event/bulk`, { events: [event('g1', 'c', 200), { ...event('g1', 'c', 201), crud: 'x' }] }, apiA);
+    const refused = await postJson(
+      `${t.baseUrl}/publisher/v1/project/${A}/event/bulk`,
+      { events: [event('g1', 'c', 200), { ...event('g1', 'c', 201), crud: 'x' }] },
+      apiA,
+    );
     expect(refused.status).toBe(400);
-    expect((await postJson(`${t.baseUrl}/publisher/v1/project/${B}/event/bulk`, { events: Array.from({ length: 9 }, (_, i) => event('g1', 'c', i)) }, apiB)).status).toBe(201);
+    expect(
+      (await postJson(`${t.baseUrl}/publisher/v1/project/${B}/event/bulk`, { events: Array.from({ length: 9 }, (_, i) => event('g1', 'c', i)) }, apiB)).status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await t?.close();
@@ -114,7 +123,11 @@ describe.each(DIALECTS)("a group's total on %s", (dialect) => {
     const ds = new DataSource({ ...dataSourceOptions(parseDatabaseUrl(db.url)), migrations: [...MIGRATIONS[dialect]] });
     await ds.initialize();
     try {
-      const counts = async () => (await ds.query('SELECT project_id, group_id, crud, source_api, events FROM audit_group_counts ORDER BY 1, 2, 3, 4')).map((r: Json) => ({ ...r, events: Number(r.events) }));
+      const counts = async () =>
+        (await ds.query('SELECT project_id, group_id, crud, source_api, events FROM audit_group_counts ORDER BY 1, 2, 3, 4')).map((r: Json) => ({
+          ...r,
+          events: Number(r.events),
+        }));
       const kept = await counts();
       expect(kept.filter((r: Json) => r.project_id === A && r.group_id === 'g1' && r.source_api === 'publisher')).toEqual([
         { project_id: A, group_id: 'g1', crud: 'c', source_api: 'publisher', events: 13 },

@@ -107,7 +107,9 @@ function addKey(node: Node, path: Path, key: string, value: Node): Node {
 function renameKey(node: Node, path: Path, rename: (key: string) => string): Node {
   const parent = path.slice(0, -1);
   const key = path[path.length - 1];
-  return edit(node, parent, (old) => (old.t === 'obj' ? { t: 'obj', entries: old.entries.map(([k, v]): [string, Node] => [k === key ? rename(k) : k, v]) } : old));
+  return edit(node, parent, (old) =>
+    old.t === 'obj' ? { t: 'obj', entries: old.entries.map(([k, v]): [string, Node] => [k === key ? rename(k) : k, v]) } : old,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,9 +121,47 @@ const loneSurrogate = fc.oneof(fc.integer({ min: 0xd800, max: 0xdbff }), fc.inte
 /** Characters that break naive handling: controls, NUL, separators, BOM, non-characters, astral, lone surrogates. */
 const oddChar = fc.oneof(
   fc.constantFrom(
-    '\u0000', '\u0001', '\b', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0085', '\u00a0', '\u200b', '\u200d', '\u202e',
-    '\u2028', '\u2029', '\ufeff', '\ufffd', '\ufffe', '\uffff', '\u{1f600}', '\u{1f468}\u200d\u{1f469}', '\u{10ffff}', '\u{e0001}',
-    '"', '\\', '/', '%', '%00', '%ED%A0%80', '\\u0000', '\\ud800', '${x}', '{{x}}', "'", '<', '>', '&', '*', ':', ',',
+    '\u0000',
+    '\u0001',
+    '\b',
+    '\t',
+    '\n',
+    '\r',
+    '\u001b',
+    '\u001f',
+    '\u007f',
+    '\u0085',
+    '\u00a0',
+    '\u200b',
+    '\u200d',
+    '\u202e',
+    '\u2028',
+    '\u2029',
+    '\ufeff',
+    '\ufffd',
+    '\ufffe',
+    '\uffff',
+    '\u{1f600}',
+    '\u{1f468}\u200d\u{1f469}',
+    '\u{10ffff}',
+    '\u{e0001}',
+    '"',
+    '\\',
+    '/',
+    '%',
+    '%00',
+    '%ED%A0%80',
+    '\\u0000',
+    '\\ud800',
+    '${x}',
+    '{{x}}',
+    "'",
+    '<',
+    '>',
+    '&',
+    '*',
+    ':',
+    ',',
   ),
   loneSurrogate,
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
@@ -137,31 +177,165 @@ const cleanText = fc.string({ unit: 'grapheme', maxLength: 12 });
 
 /** The real schema's keys, and near misses of them. */
 const SCHEMA_KEYS = [
-  'action', 'actor', 'id', 'name', 'href', 'fields', 'target', 'type', 'group', 'crud', 'created', 'is_failure', 'metadata', 'external_id',
-  'description', 'title', 'ip_address', 'source_ip', 'is_anonymous', 'component', 'version', 'events', 'query', 'variables', 'operationName',
-  'scope', 'uuid', 'user_id', 'username', 'first_name', 'last_name', 'full_name', 'email', 'dn', 'upn', 'groups', 'password',
-  'password_format', 'mode',
+  'action',
+  'actor',
+  'id',
+  'name',
+  'href',
+  'fields',
+  'target',
+  'type',
+  'group',
+  'crud',
+  'created',
+  'is_failure',
+  'metadata',
+  'external_id',
+  'description',
+  'title',
+  'ip_address',
+  'source_ip',
+  'is_anonymous',
+  'component',
+  'version',
+  'events',
+  'query',
+  'variables',
+  'operationName',
+  'scope',
+  'uuid',
+  'user_id',
+  'username',
+  'first_name',
+  'last_name',
+  'full_name',
+  'email',
+  'dn',
+  'upn',
+  'groups',
+  'password',
+  'password_format',
+  'mode',
 ];
 const NEAR_MISS_KEYS = [
-  'Action', 'ACTION', 'action ', ' action', 'actor_id', 'actor.id', 'actorId', 'event', 'Events', 'events[0]', 'scopes', 'Scope', 'UUID',
-  'uuid\u200b', '\u0430ction' /* Cyrillic а */, '\uff41\uff43\uff54\uff49\uff4f\uff4e' /* fullwidth */, 'variables ', 'operation_name',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', '', ' ', 'null', '0', '[]',
+  'Action',
+  'ACTION',
+  'action ',
+  ' action',
+  'actor_id',
+  'actor.id',
+  'actorId',
+  'event',
+  'Events',
+  'events[0]',
+  'scopes',
+  'Scope',
+  'UUID',
+  'uuid\u200b',
+  '\u0430ction' /* Cyrillic а */,
+  '\uff41\uff43\uff54\uff49\uff4f\uff4e' /* fullwidth */,
+  'variables ',
+  'operation_name',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  '',
+  ' ',
+  'null',
+  '0',
+  '[]',
 ];
 const key = fc.oneof(fc.constantFrom(...SCHEMA_KEYS), fc.constantFrom(...NEAR_MISS_KEYS), cleanText, anyText);
 
 /** Strings some validator accepts and something after it may not: odd dates, IPs, scopes, DNs, lengths. */
 const EDGE_STRINGS = [
-  '', ' ', '\t', 'c', 'r', 'u', 'd', 'C', 'x', 'publish', 'read', 'admin', 'provision', 'directory', 'publish read', 'publish  read',
-  'publish read read', ' publish', 'read ', 'full', 'incremental', 'FULL', 'true', 'false', 'null', '0', '-1', '1e3',
-  '2026-W01-1', '2026-W01', '2026-001', '20260101T000000Z', '2026-01-01T00:00:00,5Z', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z',
-  '0000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:60Z', '2026-01-01T00:00:00+14:00',
-  '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '2026', '2026-01-01T00:00:00.123456789Z',
-  'fe80::1%eth0', `fe80::1%${'a'.repeat(60)}`, '::ffff:192.0.2.1', '0000:0000:0000:0000:0000:ffff:255.255.255.255', '1.2.3.4', '01.2.3.4',
-  '::', '0.0.0.0', '1b4e28ba-2fa1-11d2-883f-0016d3cca427', '1B4E28BA-2FA1-11D2-883F-0016D3CCA427', '{1b4e28ba-2fa1-11d2-883f-0016d3cca427}',
-  'CN=\\00x,OU=y', 'CN=\\ED\\A0\\80,OU=y', 'CN=\\', '=', ',', 'CN=a+CN=b', 'DOMAIN\\user', 'user@example.com',
-  '\\', 'x'.repeat(257), 'x'.repeat(1025), 'x'.repeat(4097), 'x'.repeat(65537), 'user.*', '*', 'action:*', 'actor.id:"\\u0000"',
-  'created:,', 'received:2026-01-01,2025-01-01', 'crud:x', 'unknown:1', '"', '"unterminated', '{ search { totalCount } }',
-  '{ __schema { types { name } } }', 'query { search(first: 0) { totalCount } }', '__proto__', 'constructor',
+  '',
+  ' ',
+  '\t',
+  'c',
+  'r',
+  'u',
+  'd',
+  'C',
+  'x',
+  'publish',
+  'read',
+  'admin',
+  'provision',
+  'directory',
+  'publish read',
+  'publish  read',
+  'publish read read',
+  ' publish',
+  'read ',
+  'full',
+  'incremental',
+  'FULL',
+  'true',
+  'false',
+  'null',
+  '0',
+  '-1',
+  '1e3',
+  '2026-W01-1',
+  '2026-W01',
+  '2026-001',
+  '20260101T000000Z',
+  '2026-01-01T00:00:00,5Z',
+  '2026-02-30T00:00:00Z',
+  '2026-13-01T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59.999Z',
+  '2026-01-01T24:00:00Z',
+  '2026-01-01T00:00:60Z',
+  '2026-01-01T00:00:00+14:00',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  '2026',
+  '2026-01-01T00:00:00.123456789Z',
+  'fe80::1%eth0',
+  `fe80::1%${'a'.repeat(60)}`,
+  '::ffff:192.0.2.1',
+  '0000:0000:0000:0000:0000:ffff:255.255.255.255',
+  '1.2.3.4',
+  '01.2.3.4',
+  '::',
+  '0.0.0.0',
+  '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+  '1B4E28BA-2FA1-11D2-883F-0016D3CCA427',
+  '{1b4e28ba-2fa1-11d2-883f-0016d3cca427}',
+  'CN=\\00x,OU=y',
+  'CN=\\ED\\A0\\80,OU=y',
+  'CN=\\',
+  '=',
+  ',',
+  'CN=a+CN=b',
+  'DOMAIN\\user',
+  'user@example.com',
+  '\\',
+  'x'.repeat(257),
+  'x'.repeat(1025),
+  'x'.repeat(4097),
+  'x'.repeat(65537),
+  'user.*',
+  '*',
+  'action:*',
+  'actor.id:"\\u0000"',
+  'created:,',
+  'received:2026-01-01,2025-01-01',
+  'crud:x',
+  'unknown:1',
+  '"',
+  '"unterminated',
+  '{ search { totalCount } }',
+  '{ __schema { types { name } } }',
+  'query { search(first: 0) { totalCount } }',
+  '__proto__',
+  'constructor',
 ];
 
 const scalar: fc.Arbitrary<Node> = fc.oneof(
@@ -205,7 +379,12 @@ const huge: fc.Arbitrary<Node> = fc
       const size = Buffer.byteLength(JSON.stringify(unit).slice(1, -1));
       return raw(JSON.stringify(unit.repeat(Math.max(1, Math.floor(budget / size)))));
     }
-    if (kind === 'array') return raw(`[${Array(Math.max(1, Math.floor(budget / (item.length + 1)))).fill(item).join(',')}]`);
+    if (kind === 'array')
+      return raw(
+        `[${Array(Math.max(1, Math.floor(budget / (item.length + 1))))
+          .fill(item)
+          .join(',')}]`,
+      );
     // At most 20,000 keys: every one is an unknown field, and the refusal lists them all.
     const count = Math.max(1, Math.min(20_000, Math.floor(budget / 14)));
     return raw(`{${Array.from({ length: count }, (_, i) => `"k${i}":${item}`).join(',')}}`);
@@ -223,7 +402,12 @@ const schemaKey = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...SCHEMA_KEY
 const nearMissObject: fc.Arbitrary<Node> = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.tuple(schemaKey, tree), { minLength: 1, maxLength: 8 }).map((entries): Node => ({ t: 'obj', entries })) },
   // One huge value among them (one only: the body stays under the 1 MiB limit).
-  { weight: 1, arbitrary: fc.tuple(fc.array(fc.tuple(schemaKey, tree), { maxLength: 4 }), schemaKey, huge).map(([entries, k, value]): Node => ({ t: 'obj', entries: [...entries, [k, value]] })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.array(fc.tuple(schemaKey, tree), { maxLength: 4 }), schemaKey, huge)
+      .map(([entries, k, value]): Node => ({ t: 'obj', entries: [...entries, [k, value]] })),
+  },
 );
 
 /** A request body as sent, with a short rendering for fast-check's report (bodies can be ~1 MB). */
@@ -256,17 +440,61 @@ function rawBodies(valid: string): fc.Arbitrary<Input> {
     fc.constantFrom(")]}'\n", '\ufeff\ufeff', 'while(1);', '\u0000', '[', 'x').map((s) => new Input('garbage + valid body', s + valid)),
     fc
       .constantFrom(
-        "{'action':'x'}", '{"action":"x",}', '{action:"x"}', 'NaN', 'Infinity', '-Infinity', 'undefined', '{"a":1}{"a":2}', '[1,]', '"\\x41"',
-        '"\\u00"', '"\\ud800"', '["\\udfff\\ud800"]', '{"a":"\u0000"}', '{"a":"\t"}', '/* c */{}', '', ' ', '\n', '0x10', '01', '.5', '+1',
-        '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{"a":{"__proto__":[]}}', '{"\\u005f_proto__":1}',
-        '{"constructor":1}', '{"constructor":"x","action":"x"}', '{"action":"x","constructor":{}}', '{"toString":"x","action":"x"}',
-        '\ufeff{"action":"bom"}', '{"action":"x"', '{"action":"x"}}', '[[[[[[[[[[', '"' + 'x'.repeat(10_000), '{"a":' + '1'.repeat(10_000) + '}',
+        "{'action':'x'}",
+        '{"action":"x",}',
+        '{action:"x"}',
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        'undefined',
+        '{"a":1}{"a":2}',
+        '[1,]',
+        '"\\x41"',
+        '"\\u00"',
+        '"\\ud800"',
+        '["\\udfff\\ud800"]',
+        '{"a":"\u0000"}',
+        '{"a":"\t"}',
+        '/* c */{}',
+        '',
+        ' ',
+        '\n',
+        '0x10',
+        '01',
+        '.5',
+        '+1',
+        '{"__proto__":{"admin":true}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+        '{"a":{"__proto__":[]}}',
+        '{"\\u005f_proto__":1}',
+        '{"constructor":1}',
+        '{"constructor":"x","action":"x"}',
+        '{"action":"x","constructor":{}}',
+        '{"toString":"x","action":"x"}',
+        '\ufeff{"action":"bom"}',
+        '{"action":"x"',
+        '{"action":"x"}}',
+        '[[[[[[[[[[',
+        '"' + 'x'.repeat(10_000),
+        '{"a":' + '1'.repeat(10_000) + '}',
       )
       .map((s) => new Input('JSON-ish', s)),
     fc.uint8Array({ maxLength: 300 }).map((bytes) => new Input('random bytes', Buffer.from(bytes))),
     fc
       .constantFrom([0xed, 0xa0, 0x80], [0xc0, 0x80], [0xff], [0xf4, 0x90, 0x80, 0x80], [0xe0, 0x80, 0xaf], [0x80], [0xf0, 0x9f, 0x98])
-      .map((bytes) => new Input('invalid UTF-8 in a JSON string', Buffer.concat([Buffer.from('{"action":"utf8.'), Buffer.from(bytes), Buffer.from('","crud":"c","actor":{"id":"x'), Buffer.from(bytes), Buffer.from('"}}')]))),
+      .map(
+        (bytes) =>
+          new Input(
+            'invalid UTF-8 in a JSON string',
+            Buffer.concat([
+              Buffer.from('{"action":"utf8.'),
+              Buffer.from(bytes),
+              Buffer.from('","crud":"c","actor":{"id":"x'),
+              Buffer.from(bytes),
+              Buffer.from('"}}'),
+            ]),
+          ),
+      ),
   );
 }
 
@@ -298,16 +526,32 @@ function mutatedBodies(validNode: Node): fc.Arbitrary<Input> {
   const paths = pathsOf(validNode);
   const objects = objectPathsOf(validNode);
   return fc.oneof(
-    fc.record({ p: fc.nat({ max: paths.length - 1 }), value: fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 2, arbitrary: tree }, { weight: 1, arbitrary: deep }, { weight: 1, arbitrary: huge }) })
+    fc
+      .record({
+        p: fc.nat({ max: paths.length - 1 }),
+        value: fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 2, arbitrary: tree }, { weight: 1, arbitrary: deep }, { weight: 1, arbitrary: huge }),
+      })
       .map(({ p, value }) => new Input(`${fieldOf(paths[p])} replaced`, serialise(edit(validNode, paths[p], () => value)))),
     fc.nat({ max: paths.length - 1 }).map((p) => new Input(`${fieldOf(paths[p])} removed`, serialise(edit(validNode, paths[p], () => undefined)))),
-    fc.record({ p: fc.nat({ max: paths.length - 1 }), r: fc.nat({ max: RENAMES.length - 1 }) })
+    fc
+      .record({ p: fc.nat({ max: paths.length - 1 }), r: fc.nat({ max: RENAMES.length - 1 }) })
       .filter(({ p }) => typeof paths[p][paths[p].length - 1] === 'string')
       .map(({ p, r }) => new Input(`${fieldOf(paths[p])} renamed`, serialise(renameKey(validNode, paths[p], RENAMES[r])))),
-    fc.record({ o: fc.nat({ max: objects.length - 1 }), k: key, value: fc.oneof(scalar, tree) })
-      .map(({ o, k, value }) => new Input(`key ${JSON.stringify(k)} added at ${fieldOf(objects[o]) || 'body'}`, serialise(addKey(validNode, objects[o], k, value)))),
-    fc.record({ p: fc.nat({ max: paths.length - 1 }), depth: fc.integer({ min: 1, max: 60 }) })
-      .map(({ p, depth }) => new Input(`${fieldOf(paths[p])} wrapped ${depth} deep`, serialise(edit(validNode, paths[p], (old) => ({ t: 'deep', depth, open: '[', close: ']', inner: old }))))),
+    fc
+      .record({ o: fc.nat({ max: objects.length - 1 }), k: key, value: fc.oneof(scalar, tree) })
+      .map(
+        ({ o, k, value }) =>
+          new Input(`key ${JSON.stringify(k)} added at ${fieldOf(objects[o]) || 'body'}`, serialise(addKey(validNode, objects[o], k, value))),
+      ),
+    fc
+      .record({ p: fc.nat({ max: paths.length - 1 }), depth: fc.integer({ min: 1, max: 60 }) })
+      .map(
+        ({ p, depth }) =>
+          new Input(
+            `${fieldOf(paths[p])} wrapped ${depth} deep`,
+            serialise(edit(validNode, paths[p], (old) => ({ t: 'deep', depth, open: '[', close: ']', inner: old }))),
+          ),
+      ),
   );
 }
 
@@ -325,7 +569,8 @@ function poisonedBodies(validNode: Node): fc.Arbitrary<Input> {
       const field = fieldOf(paths[p]);
       return new Input(`${field} poisoned`, serialise(edit(validNode, paths[p], () => lit(s.text))), { field, rule: s.rule });
     }),
-    fc.record({ p: fc.nat({ max: paths.length - 1 }), s: poisoned })
+    fc
+      .record({ p: fc.nat({ max: paths.length - 1 }), s: poisoned })
       .filter(({ p }) => typeof paths[p][paths[p].length - 1] === 'string')
       .map(({ p, s }) => {
         const field = fieldOf(paths[p].slice(0, -1)) || 'body';
@@ -364,37 +609,72 @@ const EVENT = {
 };
 
 const ENDPOINTS: Endpoint[] = [
-  { name: 'POST /audit/v1/event', path: () => '/audit/v1/event', credential: 'none', valid: { ...EVENT, name: 'n', title: 't', ip_address: '10.0.0.1', metadata: { m: 'x' } }, stringField: ['actor', 'id'] },
-  { name: 'POST /publisher/v1/project/{id}/event', path: (p) => `/publisher/v1/project/${p}/event`, credential: 'publish', valid: { ...EVENT, source_ip: '10.0.0.2', is_anonymous: false, component: 'c', version: '1' }, stringField: ['actor', 'id'] },
-  { name: 'POST /publisher/v1/project/{id}/event/bulk', path: (p) => `/publisher/v1/project/${p}/event/bulk`, credential: 'publish', valid: { events: [EVENT, { ...EVENT, action: 'hostile.corpus.2', actor: { id: 'asmith' } }] }, stringField: ['events', 1, 'actor', 'id'] },
+  {
+    name: 'POST /audit/v1/event',
+    path: () => '/audit/v1/event',
+    credential: 'none',
+    valid: { ...EVENT, name: 'n', title: 't', ip_address: '10.0.0.1', metadata: { m: 'x' } },
+    stringField: ['actor', 'id'],
+  },
+  {
+    name: 'POST /publisher/v1/project/{id}/event',
+    path: (p) => `/publisher/v1/project/${p}/event`,
+    credential: 'publish',
+    valid: { ...EVENT, source_ip: '10.0.0.2', is_anonymous: false, component: 'c', version: '1' },
+    stringField: ['actor', 'id'],
+  },
+  {
+    name: 'POST /publisher/v1/project/{id}/event/bulk',
+    path: (p) => `/publisher/v1/project/${p}/event/bulk`,
+    credential: 'publish',
+    valid: { events: [EVENT, { ...EVENT, action: 'hostile.corpus.2', actor: { id: 'asmith' } }] },
+    stringField: ['events', 1, 'actor', 'id'],
+  },
   {
     name: 'POST /publisher/v1/project/{id}/graphql',
     path: (p) => `/publisher/v1/project/${p}/graphql`,
     credential: 'read',
     valid: {
-      query: 'query Q($q: String, $n: Int) { search(query: $q, last: $n) { totalCount pageInfo { hasPreviousPage } edges { cursor node { id action actor { id } } } } }',
+      query:
+        'query Q($q: String, $n: Int) { search(query: $q, last: $n) { totalCount pageInfo { hasPreviousPage } edges { cursor node { id action actor { id } } } } }',
       variables: { q: 'action:hostile.*', n: 5 },
       operationName: 'Q',
     },
     stringField: ['variables', 'q'],
   },
   { name: 'POST /admin/v1/project', path: () => '/admin/v1/project', credential: 'instance', valid: { name: 'hostile project' }, stringField: ['name'] },
-  { name: 'POST /admin/v1/project/{id}/token', path: (p) => `/admin/v1/project/${p}/token`, credential: 'instance', valid: { name: 'hostile token', scope: 'read' }, stringField: ['name'] },
-  { name: 'POST /admin/v1/token', path: () => '/admin/v1/token', credential: 'instance', valid: { name: 'hostile instance token', scope: 'directory' }, stringField: ['scope'] },
-  ...(['create', 'modify'] as const).map(
-    (verb): Endpoint => ({
-      name: `POST /provisioning/v1/user/${verb}`,
-      path: () => `/provisioning/v1/user/${verb}`,
-      credential: 'instance',
-      valid: {
-        uuid: verb === 'create' ? '1b4e28ba-2fa1-11d2-883f-0016d3cca427' : '2c5f39cb-3fb2-22e3-994f-1127e4ddb538',
-        user_id: 'u1', username: `hostile.${verb}`, first_name: 'Zoë', last_name: 'Ångström', full_name: 'Zoë Ångström',
-        email: `hostile.${verb}@example.com`, dn: `CN=hostile ${verb},OU=People,DC=corp,DC=example`, upn: `hostile.${verb}@corp.example`,
-        groups: ['CN=Auditors,OU=Groups,DC=corp,DC=example', 'plain-group'],
-      },
-      stringField: ['groups', 0],
-    }),
-  ),
+  {
+    name: 'POST /admin/v1/project/{id}/token',
+    path: (p) => `/admin/v1/project/${p}/token`,
+    credential: 'instance',
+    valid: { name: 'hostile token', scope: 'read' },
+    stringField: ['name'],
+  },
+  {
+    name: 'POST /admin/v1/token',
+    path: () => '/admin/v1/token',
+    credential: 'instance',
+    valid: { name: 'hostile instance token', scope: 'directory' },
+    stringField: ['scope'],
+  },
+  ...(['create', 'modify'] as const).map((verb): Endpoint => ({
+    name: `POST /provisioning/v1/user/${verb}`,
+    path: () => `/provisioning/v1/user/${verb}`,
+    credential: 'instance',
+    valid: {
+      uuid: verb === 'create' ? '1b4e28ba-2fa1-11d2-883f-0016d3cca427' : '2c5f39cb-3fb2-22e3-994f-1127e4ddb538',
+      user_id: 'u1',
+      username: `hostile.${verb}`,
+      first_name: 'Zoë',
+      last_name: 'Ångström',
+      full_name: 'Zoë Ångström',
+      email: `hostile.${verb}@example.com`,
+      dn: `CN=hostile ${verb},OU=People,DC=corp,DC=example`,
+      upn: `hostile.${verb}@corp.example`,
+      groups: ['CN=Auditors,OU=Groups,DC=corp,DC=example', 'plain-group'],
+    },
+    stringField: ['groups', 0],
+  })),
   { name: 'POST /identity/v1/sync', path: () => '/identity/v1/sync', credential: 'instance', valid: { mode: 'full' }, stringField: ['mode'] },
 ];
 
@@ -427,7 +707,11 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     db = await createTestDatabase(dialect);
     t = await startTestApp(db.url, { env: { AUTH_FAILURES_PER_MINUTE: '0' } });
     const admin = async (path: string, body: unknown) => {
-      const response = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...adminHeaders() }, body: JSON.stringify(body) });
+      const response = await fetch(`${t.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...adminHeaders() },
+        body: JSON.stringify(body),
+      });
       expect(response.status).toBe(201);
       return (await response.json()) as { id: string; token: string };
     };
@@ -451,7 +735,10 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     // Every endpoint's valid body is valid (or, for the sync without a directory, refused as such).
     for (const endpoint of ENDPOINTS) {
       const answer = await send(endpoint, JSON.stringify(endpoint.valid));
-      expect({ endpoint: endpoint.name, status: answer.status < 300 || endpoint.name.includes('sync') ? 'ok' : `${answer.status} ${answer.text}` }).toEqual({ endpoint: endpoint.name, status: 'ok' });
+      expect({ endpoint: endpoint.name, status: answer.status < 300 || endpoint.name.includes('sync') ? 'ok' : `${answer.status} ${answer.text}` }).toEqual({
+        endpoint: endpoint.name,
+        status: 'ok',
+      });
     }
   });
   afterAll(async () => {
@@ -460,7 +747,12 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     await db?.drop();
   });
 
-  async function send(endpoint: Endpoint, body: string | Buffer, contentType: string | undefined = 'application/json', path = endpoint.path(projectId)): Promise<Answer> {
+  async function send(
+    endpoint: Endpoint,
+    body: string | Buffer,
+    contentType: string | undefined = 'application/json',
+    path = endpoint.path(projectId),
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...credentials[endpoint.credential] };
     if (contentType !== undefined) headers['content-type'] = contentType;
     const response = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers, body });
@@ -475,7 +767,10 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     const before = await countRows();
     const started = Date.now();
     const answer = await send(endpoint, input.body, contentType, path);
-    if (process.env.HC_DEBUG && Date.now() - started > 200) process.stderr.write(`SLOW ${Date.now() - started}ms ${endpoint.name} ${input.label} ${input.body.length} → ${answer.status} ${answer.text.length} ${answer.text.slice(0, 150)}\n`);
+    if (process.env.HC_DEBUG && Date.now() - started > 200)
+      process.stderr.write(
+        `SLOW ${Date.now() - started}ms ${endpoint.name} ${input.label} ${input.body.length} → ${answer.status} ${answer.text.length} ${answer.text.slice(0, 150)}\n`,
+      );
     const after = await countRows();
     const what = () => `${endpoint.name} (${input.label}) ${preview(input.body)}\n  → ${answer.status} ${answer.contentType} ${preview(answer.text, 600, 0)}`;
     if (answer.status >= 500) throw new Error(`answered ${answer.status}: ${what()}`);
@@ -492,7 +787,8 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     }
     if (!/^application\/json/.test(answer.contentType ?? '')) throw new Error(`a refusal that is not application/json: ${what()}`);
     if (typeof error?.statusCode !== 'number' || error.statusCode !== answer.status) throw new Error(`a refusal without its numeric statusCode: ${what()}`);
-    if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`a refused request changed the row counts ${JSON.stringify(before)} → ${JSON.stringify(after)}: ${what()}`);
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      throw new Error(`a refused request changed the row counts ${JSON.stringify(before)} → ${JSON.stringify(after)}: ${what()}`);
     if (input.expected) {
       const first = error.errors?.[0];
       if (answer.status !== 400 || first?.field !== input.expected.field || first?.rule !== input.expected.rule) {
@@ -511,19 +807,31 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
 
   describe('property-based: malformed bodies never get 5xx, and a refused body stores nothing', () => {
     it.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s: arbitrary malformed bodies', async (_name, endpoint) => {
-      await fc.assert(fc.asyncProperty(malformedBodies(JSON.stringify(endpoint.valid)), async (input) => void (await sendAndCheck(endpoint, input))), fcParams());
+      await fc.assert(
+        fc.asyncProperty(malformedBodies(JSON.stringify(endpoint.valid)), async (input) => void (await sendAndCheck(endpoint, input))),
+        fcParams(),
+      );
       await expectSettled(await countRows());
     });
 
     it.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s: the valid body with one field mutated', async (_name, endpoint) => {
-      await fc.assert(fc.asyncProperty(mutatedBodies(fromJson(endpoint.valid)), async (input) => void (await sendAndCheck(endpoint, input))), fcParams());
+      await fc.assert(
+        fc.asyncProperty(mutatedBodies(fromJson(endpoint.valid)), async (input) => void (await sendAndCheck(endpoint, input))),
+        fcParams(),
+      );
       await expectSettled(await countRows());
     });
 
-    it.each(ENDPOINTS.map((e) => [e.name, e] as const))('%s: one NUL or lone surrogate in any value or key is refused with 400 naming that field', async (_name, endpoint) => {
-      await fc.assert(fc.asyncProperty(poisonedBodies(fromJson(endpoint.valid)), async (input) => void (await sendAndCheck(endpoint, input))), fcParams(Math.ceil(NUM_RUNS / 2)));
-      await expectSettled(await countRows());
-    });
+    it.each(ENDPOINTS.map((e) => [e.name, e] as const))(
+      '%s: one NUL or lone surrogate in any value or key is refused with 400 naming that field',
+      async (_name, endpoint) => {
+        await fc.assert(
+          fc.asyncProperty(poisonedBodies(fromJson(endpoint.valid)), async (input) => void (await sendAndCheck(endpoint, input))),
+          fcParams(Math.ceil(NUM_RUNS / 2)),
+        );
+        await expectSettled(await countRows());
+      },
+    );
   });
 
   describe('deterministic cases', () => {
@@ -531,23 +839,73 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     const DEEP = 8000;
     const cases: [string, (e: Endpoint) => { body: string; contentType?: string; status: number; field: string | RegExp; rule: string }][] = [
       ['JSON arrays nested 8,000 deep', () => ({ body: '['.repeat(DEEP) + ']'.repeat(DEEP), status: 400, field: /^(\[0\]){32}$/, rule: 'maxDepth' })],
-      ['JSON objects nested 8,000 deep', () => ({ body: '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP), status: 400, field: new RegExp(`^a(\\.a){31}$`), rule: 'maxDepth' })],
-      ['objects nested 8,000 deep in a string field', (e) => ({ body: withValue(e, e.stringField, '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP)), status: 400, field: new RegExp(`^${escapeRegExp(fieldOf(e.stringField))}(\\.a)+$`), rule: 'maxDepth' })],
+      [
+        'JSON objects nested 8,000 deep',
+        () => ({ body: '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP), status: 400, field: new RegExp(`^a(\\.a){31}$`), rule: 'maxDepth' }),
+      ],
+      [
+        'objects nested 8,000 deep in a string field',
+        (e) => ({
+          body: withValue(e, e.stringField, '{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP)),
+          status: 400,
+          field: new RegExp(`^${escapeRegExp(fieldOf(e.stringField))}(\\.a)+$`),
+          rule: 'maxDepth',
+        }),
+      ],
       ['nesting 33 deep (one past the limit)', () => ({ body: '['.repeat(33) + ']'.repeat(33), status: 400, field: /^(\[0\]){32}$/, rule: 'maxDepth' })],
-      ['"\\u0000" in a string field', (e) => ({ body: withValue(e, e.stringField, '"a\\u0000b"'), status: 400, field: fieldOf(e.stringField), rule: 'noNulCharacter' })],
-      ['"\\ud800" in a string field', (e) => ({ body: withValue(e, e.stringField, '"a\\ud800b"'), status: 400, field: fieldOf(e.stringField), rule: 'isWellFormedUnicode' })],
-      ['"\\udc00\\ud800" (reversed pair) in a string field', (e) => ({ body: withValue(e, e.stringField, '"\\udc00\\ud800"'), status: 400, field: fieldOf(e.stringField), rule: 'isWellFormedUnicode' })],
-      ['"\\ud800" in a key at the top level', (e) => ({ body: serialise(addKey(fromJson(e.valid), [], '\ud800', lit('x'))), status: 400, field: 'body', rule: 'isWellFormedUnicode' })],
-      ['"\\u0000" in a key at the top level', (e) => ({ body: serialise(addKey(fromJson(e.valid), [], 'k\u0000', lit('x'))), status: 400, field: 'body', rule: 'noNulCharacter' })],
+      [
+        '"\\u0000" in a string field',
+        (e) => ({ body: withValue(e, e.stringField, '"a\\u0000b"'), status: 400, field: fieldOf(e.stringField), rule: 'noNulCharacter' }),
+      ],
+      [
+        '"\\ud800" in a string field',
+        (e) => ({ body: withValue(e, e.stringField, '"a\\ud800b"'), status: 400, field: fieldOf(e.stringField), rule: 'isWellFormedUnicode' }),
+      ],
+      [
+        '"\\udc00\\ud800" (reversed pair) in a string field',
+        (e) => ({ body: withValue(e, e.stringField, '"\\udc00\\ud800"'), status: 400, field: fieldOf(e.stringField), rule: 'isWellFormedUnicode' }),
+      ],
+      [
+        '"\\ud800" in a key at the top level',
+        (e) => ({ body: serialise(addKey(fromJson(e.valid), [], '\ud800', lit('x'))), status: 400, field: 'body', rule: 'isWellFormedUnicode' }),
+      ],
+      [
+        '"\\u0000" in a key at the top level',
+        (e) => ({ body: serialise(addKey(fromJson(e.valid), [], 'k\u0000', lit('x'))), status: 400, field: 'body', rule: 'noNulCharacter' }),
+      ],
       ['content-type: text/plain', (e) => ({ body: JSON.stringify(e.valid), contentType: 'text/plain', status: 415, field: 'content-type', rule: 'isJson' })],
-      ['content-type: text/plain; charset=utf-8', (e) => ({ body: JSON.stringify(e.valid), contentType: 'text/plain; charset=utf-8', status: 415, field: 'content-type', rule: 'isJson' })],
-      ['content-type: application/x-www-form-urlencoded', (_e) => ({ body: 'name=x&action=x', contentType: 'application/x-www-form-urlencoded', status: 415, field: 'content-type', rule: 'isJson' })],
-      ['content-type: application/xml', (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/xml', status: 415, field: 'content-type', rule: 'isJson' })],
-      ['content-type: application/octet-stream', (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/octet-stream', status: 415, field: 'content-type', rule: 'isJson' })],
-      ['content-type: multipart/form-data', (_e) => ({ body: '--x\r\n\r\n{}\r\n--x--', contentType: 'multipart/form-data; boundary=x', status: 415, field: 'content-type', rule: 'isJson' })],
-      ['content-type: application/json; charset=utf-16', (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/json; charset=utf-16', status: 415, field: 'content-type', rule: 'isUtf8' })],
-      ['content-type: application/json;charset="UTF-16LE"', (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/json;charset="UTF-16LE"', status: 415, field: 'content-type', rule: 'isUtf8' })],
-      ['content-type: application/json; charset=latin1', (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/json; charset=latin1', status: 415, field: 'content-type', rule: 'isUtf8' })],
+      [
+        'content-type: text/plain; charset=utf-8',
+        (e) => ({ body: JSON.stringify(e.valid), contentType: 'text/plain; charset=utf-8', status: 415, field: 'content-type', rule: 'isJson' }),
+      ],
+      [
+        'content-type: application/x-www-form-urlencoded',
+        (_e) => ({ body: 'name=x&action=x', contentType: 'application/x-www-form-urlencoded', status: 415, field: 'content-type', rule: 'isJson' }),
+      ],
+      [
+        'content-type: application/xml',
+        (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/xml', status: 415, field: 'content-type', rule: 'isJson' }),
+      ],
+      [
+        'content-type: application/octet-stream',
+        (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/octet-stream', status: 415, field: 'content-type', rule: 'isJson' }),
+      ],
+      [
+        'content-type: multipart/form-data',
+        (_e) => ({ body: '--x\r\n\r\n{}\r\n--x--', contentType: 'multipart/form-data; boundary=x', status: 415, field: 'content-type', rule: 'isJson' }),
+      ],
+      [
+        'content-type: application/json; charset=utf-16',
+        (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/json; charset=utf-16', status: 415, field: 'content-type', rule: 'isUtf8' }),
+      ],
+      [
+        'content-type: application/json;charset="UTF-16LE"',
+        (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/json;charset="UTF-16LE"', status: 415, field: 'content-type', rule: 'isUtf8' }),
+      ],
+      [
+        'content-type: application/json; charset=latin1',
+        (e) => ({ body: JSON.stringify(e.valid), contentType: 'application/json; charset=latin1', status: 415, field: 'content-type', rule: 'isUtf8' }),
+      ],
     ];
 
     it.each(ENDPOINTS.flatMap((e) => cases.map(([name, make]) => [e.name, name, e, make] as const)))('%s: %s', async (_e, _c, endpoint, make) => {
@@ -555,18 +913,31 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
       const before = await countRows();
       const answer = await send(endpoint, c.body, c.contentType);
       expect(await countRows()).toEqual(before);
-      expect({ status: answer.status, contentType: answer.contentType }).toEqual({ status: c.status, contentType: expect.stringMatching(/^application\/json/) });
+      expect({ status: answer.status, contentType: answer.contentType }).toEqual({
+        status: c.status,
+        contentType: expect.stringMatching(/^application\/json/),
+      });
       const error = JSON.parse(answer.text);
       expect(error).toMatchObject({ statusCode: c.status, error: expect.any(String), message: expect.any(String), request_id: expect.any(String) });
-      expect(error.errors[0]).toEqual({ field: c.field instanceof RegExp ? expect.stringMatching(c.field) : c.field, rule: c.rule, message: expect.any(String) });
+      expect(error.errors[0]).toEqual({
+        field: c.field instanceof RegExp ? expect.stringMatching(c.field) : c.field,
+        rule: c.rule,
+        message: expect.any(String),
+      });
     });
 
     /** `constructor` as an own key of a nested plain object (secure-json-parse lets it through unless it holds a `prototype`). */
     const CONSTRUCTOR_VALUES = ['{"constructor":1}', '{"constructor":{}}', '[{"constructor":true}]'];
-    it.each(ENDPOINTS.flatMap((e) => CONSTRUCTOR_VALUES.map((value) => [e.name, fieldOf(e.stringField), value, e] as const)))('%s: %s set to %s is refused with a 4xx, never a 5xx', async (_e, _f, value, endpoint) => {
-      const { answer } = await sendAndCheck(endpoint, new Input(`${fieldOf(endpoint.stringField)} = ${value}`, withValue(endpoint, endpoint.stringField, value)));
-      expect(answer.status).toBeGreaterThanOrEqual(400);
-    });
+    it.each(ENDPOINTS.flatMap((e) => CONSTRUCTOR_VALUES.map((value) => [e.name, fieldOf(e.stringField), value, e] as const)))(
+      '%s: %s set to %s is refused with a 4xx, never a 5xx',
+      async (_e, _f, value, endpoint) => {
+        const { answer } = await sendAndCheck(
+          endpoint,
+          new Input(`${fieldOf(endpoint.stringField)} = ${value}`, withValue(endpoint, endpoint.stringField, value)),
+        );
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+      },
+    );
 
     it.each([
       ['a variable of the wrong type', { variables: { q: true, n: 5 } }, /^variables/],
@@ -595,15 +966,18 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
       ['a description with U+FFFE, U+FFFF and U+10FFFF', ['description'], '\ufffe\uffff\u{10ffff}'],
     ];
     const ingestion = ENDPOINTS.filter((e) => /\/event/.test(e.name));
-    it.each(ingestion.flatMap((e) => ACCEPTED_EDGES.map(([name, path, value]) => [e.name, name, e, path, value] as const)))('%s: %s is stored or refused with a 4xx, never a 5xx', async (_e, _c, endpoint, path, value) => {
-      const event = (body: any) => (endpoint.name.endsWith('bulk') ? body.events[0] : body);
-      const body = JSON.parse(JSON.stringify(endpoint.valid));
-      const target = event(body);
-      if (path[0] === '@ip') target[endpoint.name.startsWith('POST /audit') ? 'ip_address' : 'source_ip'] = value;
-      else if (path.length === 2) target[path[0]][path[1]] = value;
-      else target[path[0]] = value;
-      await sendAndCheck(endpoint, new Input(String(path), JSON.stringify(body)));
-    });
+    it.each(ingestion.flatMap((e) => ACCEPTED_EDGES.map(([name, path, value]) => [e.name, name, e, path, value] as const)))(
+      '%s: %s is stored or refused with a 4xx, never a 5xx',
+      async (_e, _c, endpoint, path, value) => {
+        const event = (body: any) => (endpoint.name.endsWith('bulk') ? body.events[0] : body);
+        const body = JSON.parse(JSON.stringify(endpoint.valid));
+        const target = event(body);
+        if (path[0] === '@ip') target[endpoint.name.startsWith('POST /audit') ? 'ip_address' : 'source_ip'] = value;
+        else if (path.length === 2) target[path[0]][path[1]] = value;
+        else target[path[0]] = value;
+        await sendAndCheck(endpoint, new Input(String(path), JSON.stringify(body)));
+      },
+    );
 
     it('POST …/graphql: GraphQL string escapes that decode to NUL reach no database (4xx, never 5xx)', async () => {
       const graphql = ENDPOINTS.find((e) => e.name.endsWith('graphql'))!;
@@ -613,22 +987,37 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
         await sendAndCheck(graphql, new Input(`GraphQL literal ${JSON.stringify(search)}`, JSON.stringify({ query })));
       }
       // A lone surrogate escape in a GraphQL literal is not GraphQL: 400.
-      const { answer } = await sendAndCheck(graphql, new Input('GraphQL literal \\uD800', JSON.stringify({ query: '{ search(query: "\\uD800") { totalCount } }' })));
+      const { answer } = await sendAndCheck(
+        graphql,
+        new Input('GraphQL literal \\uD800', JSON.stringify({ query: '{ search(query: "\\uD800") { totalCount } }' })),
+      );
       expect(answer.status).toBe(400);
     });
 
-    it.each(ingestion.map((e) => [e.name, e] as const))('%s: an unstorable event does not fail the valid events committed alongside it', async (_name, endpoint) => {
-      const good = JSON.stringify(endpoint.valid);
-      const bad = good.replace('"2026-01-02T03:04:05.678Z"', '"2026-W01-1"');
-      expect(bad).not.toBe(good);
-      const answers = await Promise.all([...Array.from({ length: 10 }, () => send(endpoint, good)), send(endpoint, bad), ...Array.from({ length: 10 }, () => send(endpoint, good))]);
-      // (How the unstorable one itself is answered is the business of the case above.)
-      expect(answers.filter((_, i) => i !== 10).map((a) => a.status)).toEqual(Array(20).fill(201));
-    });
+    it.each(ingestion.map((e) => [e.name, e] as const))(
+      '%s: an unstorable event does not fail the valid events committed alongside it',
+      async (_name, endpoint) => {
+        const good = JSON.stringify(endpoint.valid);
+        const bad = good.replace('"2026-01-02T03:04:05.678Z"', '"2026-W01-1"');
+        expect(bad).not.toBe(good);
+        const answers = await Promise.all([
+          ...Array.from({ length: 10 }, () => send(endpoint, good)),
+          send(endpoint, bad),
+          ...Array.from({ length: 10 }, () => send(endpoint, good)),
+        ]);
+        // (How the unstorable one itself is answered is the business of the case above.)
+        expect(answers.filter((_, i) => i !== 10).map((a) => a.status)).toEqual(Array(20).fill(201));
+      },
+    );
 
     it.each(['%00', '%ED%A0%80', '%C0%80', '%FF', '%'])('a project id of %s in the path is refused with a 4xx and nothing stored', async (segment) => {
       const publisher = ENDPOINTS.find((e) => e.name === 'POST /publisher/v1/project/{id}/event')!;
-      await sendAndCheck(publisher, new Input(`path ${segment}`, JSON.stringify(publisher.valid)), 'application/json', `/publisher/v1/project/${segment}/event`);
+      await sendAndCheck(
+        publisher,
+        new Input(`path ${segment}`, JSON.stringify(publisher.valid)),
+        'application/json',
+        `/publisher/v1/project/${segment}/event`,
+      );
     });
   });
 
@@ -662,14 +1051,35 @@ describe.each(DIALECTS)('a hostile corpus on %s', (dialect) => {
     });
 
     it('arbitrary percent-encoded query strings never get 5xx, and a refused read records nothing', async () => {
-      const PARAMS = ['project', 'actor', 'member_of', 'action', 'group', 'target', 'ip', 'since', 'until', 'failure', 'reads', 'q', 'limit', 'cursor', 'format', 'x'];
+      const PARAMS = [
+        'project',
+        'actor',
+        'member_of',
+        'action',
+        'group',
+        'target',
+        'ip',
+        'since',
+        'until',
+        'failure',
+        'reads',
+        'q',
+        'limit',
+        'cursor',
+        'format',
+        'x',
+      ];
       const byte = fc.integer({ min: 0, max: 255 }).map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`);
       const value = fc.oneof(
-        fc.array(fc.oneof(byte, fc.constantFrom('a', '1', '*', '.', '-', ':', '%', '+', '&', '=', '%00', '%ED%A0%80')), { maxLength: 12 }).map((parts) => parts.join('')),
+        fc
+          .array(fc.oneof(byte, fc.constantFrom('a', '1', '*', '.', '-', ':', '%', '+', '&', '=', '%00', '%ED%A0%80')), { maxLength: 12 })
+          .map((parts) => parts.join('')),
         fc.constantFrom(...EDGE_STRINGS.filter((s) => s.length < 200)).map(encodeURIComponent),
         anyText.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, 'x'))),
       );
-      const query = fc.array(fc.tuple(fc.constantFrom(...PARAMS), value), { minLength: 1, maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+      const query = fc
+        .array(fc.tuple(fc.constantFrom(...PARAMS), value), { minLength: 1, maxLength: 4 })
+        .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
       await fc.assert(
         fc.asyncProperty(query, async (q) => {
           const before = await countRows();

@@ -22,10 +22,14 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const get = async (path: string, headers = read) => {
     const response = await fetch(`${t.baseUrl}${path}`, { headers });
-    return { status: response.status, headers: response.headers, body: (await response.text()) };
+    return { status: response.status, headers: response.headers, body: await response.text() };
   };
   const publishMany = (count: number, action: string) =>
-    postJson(`${t.baseUrl}/publisher/v1/project/${project}/event/bulk`, { events: Array.from({ length: count }, (_, i) => ({ action, crud: 'r', actor: { id: `u${i % 7}` }, description: `${'padding '.repeat(100)}${i}` })) }, publish);
+    postJson(
+      `${t.baseUrl}/publisher/v1/project/${project}/event/bulk`,
+      { events: Array.from({ length: count }, (_, i) => ({ action, crud: 'r', actor: { id: `u${i % 7}` }, description: `${'padding '.repeat(100)}${i}` })) },
+      publish,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
@@ -44,7 +48,8 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
 
   describe('GraphQL cost', () => {
     const graphql = (query: string, headers = read) => postJson(`${t.baseUrl}/publisher/v1/project/${project}/graphql`, { query }, headers);
-    const aliases = (n: number, size = 1000) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: search(query: "", last: ${size}) { totalCount edges { node { id action description } } }`).join(' ')} }`;
+    const aliases = (n: number, size = 1000) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: search(query: "", last: ${size}) { totalCount edges { node { id action description } } }`).join(' ')} }`;
 
     it('refuses 200 aliases of search(last: 1000) (26 KB) and 50 aliases (under the size bound) with 400s naming the limit, and ingestion stays fast meanwhile', async () => {
       const latencies: number[] = [];
@@ -75,17 +80,36 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
     });
 
     it('answers GraphQL nested 10,000 deep with a 400 that says so, not an empty error', async () => {
-      const deep = await graphql(`${'{ a '.repeat(10_000)}${'}'.repeat(10_000)}`);
+      const deep = await graphql(`
+        ${'{ a '.repeat(10_000)}
+        ${'}'.repeat(10_000)}
+      `);
       expect(deep.status).toBe(400);
       expect((await deep.json()).errors[0]).toMatchObject({ field: 'query', rule: 'maxQueryBytes' });
-      const nested = await graphql(`${'{'.repeat(7_000)}${'}'.repeat(7_000)}`);
+      const nested = await graphql(`
+        ${'{'.repeat(7_000)}
+        ${'}'.repeat(7_000)}
+      `);
       expect(nested.status).toBe(400);
       expect((await nested.json()).errors[0]).toMatchObject({ field: 'query', rule: 'maxNesting' });
     });
 
     it('writes one read record for a request with two searches', async () => {
       const before = (await readAllEvents(t.baseUrl, project, true)).filter((e) => e.action === 'audit.log.search').length;
-      const response = await graphql(`{ a: search(query: "action:bulk.fill", last: 3) { edges { node { id } } } b: search(query: "", last: 2) { totalCount } }`);
+      const response = await graphql(`
+        {
+          a: search(query: "action:bulk.fill", last: 3) {
+            edges {
+              node {
+                id
+              }
+            }
+          }
+          b: search(query: "", last: 2) {
+            totalCount
+          }
+        }
+      `);
       expect(response.status).toBe(200);
       const records = (await readAllEvents(t.baseUrl, project, true)).filter((e) => e.action === 'audit.log.search');
       expect(records.length - before).toBe(1);
@@ -110,13 +134,19 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
     });
 
     it('matches an action prefix case-sensitively on both databases', async () => {
-      expect((await postJson(`${t.baseUrl}/publisher/v1/project/${project}/event`, { action: 'Case.Sensitive', crud: 'c', actor: { id: 'x' } }, publish)).status).toBe(201);
+      expect(
+        (await postJson(`${t.baseUrl}/publisher/v1/project/${project}/event`, { action: 'Case.Sensitive', crud: 'c', actor: { id: 'x' } }, publish)).status,
+      ).toBe(201);
       expect(JSON.parse((await get('/audit/v1/events?action=case.*')).body).events).toHaveLength(0);
       expect(JSON.parse((await get('/audit/v1/events?action=Case.*')).body).events.map((e: Json) => e.action)).toEqual(['Case.Sensitive']);
     });
 
     it('refuses NUL and lone surrogates in query parameters, naming them', async () => {
-      for (const [query, field] of [['actor=%00', 'actor'], ['q=a%00', 'q'], ['target=a%00b', 'target']]) {
+      for (const [query, field] of [
+        ['actor=%00', 'actor'],
+        ['q=a%00', 'q'],
+        ['target=a%00b', 'target'],
+      ]) {
         const { status, body } = await get(`/audit/v1/events?${query}`);
         expect([query, status]).toEqual([query, 400]);
         expect(JSON.parse(body).errors[0].field).toBe(field);
@@ -130,7 +160,17 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
         ['/audit/v1/event', {}, { action: 'nul\u0000' }, 'action'],
         ['/audit/v1/event', {}, { action: 'x', actor: { id: '\ud800' } }, 'actor.id'],
         [`/publisher/v1/project/${project}/event`, publish, { action: 'x', crud: 'c', actor: { id: 'a' }, fields: { k: 'v\u0000' } }, 'fields.k'],
-        [`/publisher/v1/project/${project}/event/bulk`, publish, { events: [{ action: 'x', crud: 'c', actor: { id: 'a' } }, { action: 'x\udfff', crud: 'c', actor: { id: 'a' } }] }, 'events[1].action'],
+        [
+          `/publisher/v1/project/${project}/event/bulk`,
+          publish,
+          {
+            events: [
+              { action: 'x', crud: 'c', actor: { id: 'a' } },
+              { action: 'x\udfff', crud: 'c', actor: { id: 'a' } },
+            ],
+          },
+          'events[1].action',
+        ],
         ['/admin/v1/project', adminHeaders(), { name: 'p\u0000' }, 'name'],
         [`/admin/v1/project/${project}/token`, adminHeaders(), { name: 't\u0000', scope: 'read' }, 'name'],
         ['/provisioning/v1/user/create', adminHeaders(), { uuid: 'u1', username: 'al\u0000ice' }, 'username'],
@@ -146,7 +186,13 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
 
     it('refuses JSON nested 8,000 deep with 400 on every write endpoint', async () => {
       const deep = `{"action":${'['.repeat(8000)}${']'.repeat(8000)}}`;
-      for (const [path, headers] of [['/audit/v1/event', {}], [`/publisher/v1/project/${project}/event`, publish], [`/publisher/v1/project/${project}/event/bulk`, publish], ['/admin/v1/project', adminHeaders()], ['/provisioning/v1/user/create', adminHeaders()]] as const) {
+      for (const [path, headers] of [
+        ['/audit/v1/event', {}],
+        [`/publisher/v1/project/${project}/event`, publish],
+        [`/publisher/v1/project/${project}/event/bulk`, publish],
+        ['/admin/v1/project', adminHeaders()],
+        ['/provisioning/v1/user/create', adminHeaders()],
+      ] as const) {
         const response = await postJson(`${t.baseUrl}${path}`, deep, headers);
         expect([path, response.status]).toEqual([path, 400]);
         expect((await response.json()).errors[0].rule).toBe('maxDepth');
@@ -156,10 +202,18 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
     it('answers 415 to a text/plain body and to a charset other than UTF-8', async () => {
       const plain = await fetch(`${t.baseUrl}/audit/v1/event`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"action":"x"}' });
       expect(plain.status).toBe(415);
-      const utf16 = await fetch(`${t.baseUrl}/audit/v1/event`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16' }, body: Buffer.from('{"action":"x"}', 'utf16le') });
+      const utf16 = await fetch(`${t.baseUrl}/audit/v1/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-16' },
+        body: Buffer.from('{"action":"x"}', 'utf16le'),
+      });
       expect(utf16.status).toBe(415);
       expect((await utf16.json()).errors[0]).toMatchObject({ field: 'content-type', rule: 'isUtf8' });
-      const utf8 = await fetch(`${t.baseUrl}/audit/v1/event`, { method: 'POST', headers: { 'content-type': 'application/json; charset=UTF-8' }, body: '{"action":"charset.ok"}' });
+      const utf8 = await fetch(`${t.baseUrl}/audit/v1/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=UTF-8' },
+        body: '{"action":"charset.ok"}',
+      });
       expect(utf8.status).toBe(201);
     });
 
@@ -185,7 +239,10 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
       await new Promise<void>((resolve) => {
         const socket = connect(Number(port), '127.0.0.1', () => {
           socket.write('POST /audit/v1/event HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"action":"half');
-          setTimeout(() => { socket.destroy(); resolve(); }, 100);
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 100);
         });
       });
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -232,7 +289,12 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
         records = await starts();
       }
       const fresh = records.slice(0, records.length - before).map((e) => [e.action, e.fields.outcome]);
-      expect(fresh).toEqual(expect.arrayContaining([['audit.log.export.start', undefined], ['audit.log.export', 'aborted']]));
+      expect(fresh).toEqual(
+        expect.arrayContaining([
+          ['audit.log.export.start', undefined],
+          ['audit.log.export', 'aborted'],
+        ]),
+      );
       const full = await get(`/audit/v1/events/export?project=${project}&action=Case.Sensitive`);
       expect(full.status).toBe(200);
       const last = (await readAllEvents(t.baseUrl, project, true)).find((e) => e.action === 'audit.log.export');
@@ -248,8 +310,17 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
       expect((await fetch(`${t.baseUrl}/admin/v1/project/${created.id}/token/${token.id}`, { method: 'DELETE', headers: adminHeaders() })).status).toBe(204);
       expect((await postJson(`${t.baseUrl}/audit/v1/integrity/seal?project=${created.id}`, {}, adminHeaders())).status).toBe(200);
       const records = await (await fetch(`${t.baseUrl}/audit/v1/events?project=${created.id}&admin=only`, { headers: adminHeaders() })).json();
-      expect(records.events.map((e: Json) => e.action).reverse()).toEqual(['audit.project.create', 'audit.token.create', 'audit.token.revoke', 'audit.integrity.seal']);
-      expect(records.events[1]).toMatchObject({ actor: { id: 'token:bootstrap-admin' }, target: { id: token.id, type: 'token' }, fields: { scope: 'publish read' } });
+      expect(records.events.map((e: Json) => e.action).reverse()).toEqual([
+        'audit.project.create',
+        'audit.token.create',
+        'audit.token.revoke',
+        'audit.integrity.seal',
+      ]);
+      expect(records.events[1]).toMatchObject({
+        actor: { id: 'token:bootstrap-admin' },
+        target: { id: token.id, type: 'token' },
+        fields: { scope: 'publish read' },
+      });
       const listed = await (await fetch(`${t.baseUrl}/admin/v1/project/${created.id}/token`, { headers: adminHeaders() })).json();
       expect(listed.tokens).toEqual([expect.objectContaining({ id: token.id, scopes: ['publish', 'read'], revoked: expect.any(String) })]);
       expect(JSON.stringify(listed)).not.toContain(token.token);

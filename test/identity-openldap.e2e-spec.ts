@@ -33,7 +33,8 @@ describe.each(DIALECTS)('identity against a real OpenLDAP (slapd) on %s', (diale
   let sample: SampleDirectory;
   let service: TestApp;
   const user = (id: string) => fetch(`${service.baseUrl}/identity/v1/user/${encodeURIComponent(id)}`, { headers: adminHeaders() });
-  const exists = async (id: string) => (await fetch(`${service.baseUrl}/identity/v1/user/${encodeURIComponent(id)}/exists`, { headers: adminHeaders() })).json();
+  const exists = async (id: string) =>
+    (await fetch(`${service.baseUrl}/identity/v1/user/${encodeURIComponent(id)}/exists`, { headers: adminHeaders() })).json();
   const sync = async (mode: 'full' | 'incremental' = 'full') => {
     const response = await postJson(`${service.baseUrl}/identity/v1/sync`, { mode }, adminHeaders());
     const body = await response.json();
@@ -77,7 +78,14 @@ describe.each(DIALECTS)('identity against a real OpenLDAP (slapd) on %s', (diale
     expect(result).toMatchObject({ mode: 'full', directory_kind: 'openldap', people_seen: 1201, deleted: 0 });
     expect(result.created + result.updated + result.unchanged).toBe(1201);
     const sources = await (await fetch(`${service.baseUrl}/identity/v1/sources`, { headers: adminHeaders() })).json();
-    expect(sources.sources[0]).toMatchObject({ name: 'ldap', kind: 'openldap', people: 1201, connected: true, connected_url: ldap.url, guid_attribute: 'entryUUID' });
+    expect(sources.sources[0]).toMatchObject({
+      name: 'ldap',
+      kind: 'openldap',
+      people: 1201,
+      connected: true,
+      connected_url: ldap.url,
+      guid_attribute: 'entryUUID',
+    });
   });
 
   it('answers a full sync asked for while an incremental one runs with a full sync, and shares a running sync with an incremental request', async () => {
@@ -90,7 +98,7 @@ describe.each(DIALECTS)('identity against a real OpenLDAP (slapd) on %s', (diale
     expect(second).toEqual(first);
   });
 
-  it('resolves username, email, DN and entryUUID of one person to slapd\'s own entryUUID', async () => {
+  it("resolves username, email, DN and entryUUID of one person to slapd's own entryUUID", async () => {
     const person = sample.users[1];
     const guid = await entryUuid(ldap, person.dn);
     for (const alias of [person.uid, person.uid.toUpperCase(), person.mail, person.dn, guid, guid.toUpperCase()]) {

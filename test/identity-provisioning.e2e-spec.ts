@@ -34,10 +34,25 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
   });
 
   it('creates a user (201), and a repeated create updates it instead of failing', async () => {
-    const body = { uuid: JANE.toUpperCase(), username: 'jdoe', email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe', password: 'never-stored', password_format: 'plain' };
+    const body = {
+      uuid: JANE.toUpperCase(),
+      username: 'jdoe',
+      email: 'jane@example.com',
+      first_name: 'Jane',
+      last_name: 'Doe',
+      password: 'never-stored',
+      password_format: 'plain',
+    };
     expect((await provision('user/create', body)).status).toBe(201);
     expect((await provision('user/create', { ...body, full_name: 'Jane Q. Doe' })).status).toBe(201);
-    expect(await (await user('jdoe')).json()).toMatchObject({ guid: JANE, username: 'jdoe', email: 'jane@example.com', display_name: 'Jane Q. Doe', source: 'provisioning', deleted: false });
+    expect(await (await user('jdoe')).json()).toMatchObject({
+      guid: JANE,
+      username: 'jdoe',
+      email: 'jane@example.com',
+      display_name: 'Jane Q. Doe',
+      source: 'provisioning',
+      deleted: false,
+    });
     expect(JSON.stringify(await (await user(JANE)).json())).not.toContain('never-stored');
   });
 
@@ -92,7 +107,14 @@ describe.each(DIALECTS)('the Replicated Provisioning API writes the directory mi
   it('records every provisioning call as an audit event in default, naming the token', async () => {
     const page = await (await fetch(`${t.baseUrl}/audit/v1/events?action=audit.provisioning.*&limit=1000`, { headers: adminHeaders() })).json();
     const trail: any[] = page.events;
-    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['audit.provisioning.user.create', 'audit.provisioning.user.modify', 'audit.provisioning.user.delete', 'audit.provisioning.reset']));
+    expect(trail.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'audit.provisioning.user.create',
+        'audit.provisioning.user.modify',
+        'audit.provisioning.user.delete',
+        'audit.provisioning.reset',
+      ]),
+    );
     const deletion = trail.find((e) => e.action === 'audit.provisioning.user.delete' && e.target?.id === JANE);
     expect(deletion).toMatchObject({ crud: 'd', actor: { name: 'provision token' }, source_api: 'admin-audit' });
   });
@@ -122,7 +144,15 @@ class HrSystemSource implements IdentitySource {
     this.lookups += 1;
     await new Promise((r) => setTimeout(r, 20));
     if (identifier !== 'emp-42') return null;
-    return { guid: '42424242-0000-4000-8000-000000000042', source: this.name, username: 'emp-42', email: 'ada@example.com', groups: [], disabled: false, deleted: false };
+    return {
+      guid: '42424242-0000-4000-8000-000000000042',
+      source: this.name,
+      username: 'emp-42',
+      email: 'ada@example.com',
+      groups: [],
+      disabled: false,
+      deleted: false,
+    };
   }
 }
 
@@ -134,7 +164,10 @@ class HrModule {}
 class FixedResolver implements IdentityResolver {
   resolveLocal(identifier: string): IdentityResolution | undefined {
     return identifier === 'svc-backup'
-      ? { status: 'resolved', person: { guid: 'bac0bac0-0000-4000-8000-00000000b0b0', source: 'fixed', username: 'svc-backup', groups: [], disabled: false, deleted: false } }
+      ? {
+          status: 'resolved',
+          person: { guid: 'bac0bac0-0000-4000-8000-00000000b0b0', source: 'fixed', username: 'svc-backup', groups: [], disabled: false, deleted: false },
+        }
       : { status: 'unknown' };
   }
   async resolve(identifier: string): Promise<IdentityResolution> {
@@ -157,7 +190,8 @@ describe('identity resolution is extended and replaced through dependency inject
       expect((await Promise.all(bulk)).map((r) => r.status)).toEqual(Array(20).fill(201));
       const events = (await readAllEvents(t.baseUrl)).filter((e) => e.action === 'hr.source');
       expect(events).toHaveLength(20);
-      for (const e of events) expect(e).toMatchObject({ identity_status: 'resolved', actor: { guid: '42424242-0000-4000-8000-000000000042', email: 'ada@example.com' } });
+      for (const e of events)
+        expect(e).toMatchObject({ identity_status: 'resolved', actor: { guid: '42424242-0000-4000-8000-000000000042', email: 'ada@example.com' } });
       expect(t.app.get(HrSystemSource).lookups).toBe(1);
       // Misses are cached too: a second unknown actor is asked for once.
       await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'hr.miss', actor: { id: 'ghost' } });
@@ -194,7 +228,9 @@ describe('start-up with an unreachable directory', () => {
   it('serves anyway, stores unknown actors pending, and reports the directory on /health/ready without failing it', async () => {
     db = await createTestDatabase('sqlite');
     const deadPort = await findFreePort();
-    const t = await startTestApp(db.url, { env: { LDAP_URL: `ldap://127.0.0.1:${deadPort}`, LDAP_CONNECT_TIMEOUT_MS: '500', IDENTITY_LOOKUP_BUDGET_MS: '200' } });
+    const t = await startTestApp(db.url, {
+      env: { LDAP_URL: `ldap://127.0.0.1:${deadPort}`, LDAP_CONNECT_TIMEOUT_MS: '500', IDENTITY_LOOKUP_BUDGET_MS: '200' },
+    });
     try {
       const started = performance.now();
       expect((await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'dir.unreachable', actor: { id: 'jdoe' } })).status).toBe(201);

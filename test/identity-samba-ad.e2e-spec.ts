@@ -135,7 +135,7 @@ describe('identity against a real Samba Active Directory domain controller', () 
     expect(jane.groups).toEqual(expect.arrayContaining(['inner', 'outer']));
   });
 
-  it("counts the primary group (Domain Users), which AD keeps out of memberOf, and what it is nested in", async () => {
+  it('counts the primary group (Domain Users), which AD keeps out of memberOf, and what it is nested in', async () => {
     // AD lists the primary group neither in the person's memberOf nor in the group's member.
     const shown = await ad.showUser('jdoe', ['memberOf', 'primaryGroupID']);
     expect(JSON.stringify(shown)).not.toMatch(/CN=Domain Users/i);
@@ -146,7 +146,9 @@ describe('identity against a real Samba Active Directory domain controller', () 
     expect((await postJson(`${service.baseUrl}/audit/v1/event`, { action: 'primary.group', actor: { id: 'CORP\\jdoe' } })).status).toBe(201);
     const domainUsersDn = `CN=Domain Users,${ad.usersDn}`;
     for (const group of ['Domain Users', domainUsersDn]) {
-      const response = await fetch(`${service.baseUrl}/audit/v1/events?action=primary.group&member_of=${encodeURIComponent(group)}`, { headers: adminHeaders() });
+      const response = await fetch(`${service.baseUrl}/audit/v1/events?action=primary.group&member_of=${encodeURIComponent(group)}`, {
+        headers: adminHeaders(),
+      });
       const page = await response.json();
       expect({ group, actors: page.events.map((e: { actor: { guid: string } }) => e.actor.guid) }).toEqual({ group, actors: [janeGuid] });
     }

@@ -22,7 +22,13 @@ describe.each(DIALECTS)('tamper evidence on %s', (dialect) => {
   const projectWith = async (count: number): Promise<string> => {
     const { id } = await admin('/admin/v1/project', { name: `p${Date.now()}` });
     const { token } = await admin(`/admin/v1/project/${id}/token`, { name: 'p', scope: 'publish' });
-    const events = Array.from({ length: count }, (_, i) => ({ action: 'doc.read', crud: 'r', actor: { id: `user${i}` }, description: `read ${i}`, fields: { n: String(i) } }));
+    const events = Array.from({ length: count }, (_, i) => ({
+      action: 'doc.read',
+      crud: 'r',
+      actor: { id: `user${i}` },
+      description: `read ${i}`,
+      fields: { n: String(i) },
+    }));
     const response = await postJson(`${t.baseUrl}/publisher/v1/project/${id}/event/bulk`, { events }, { authorization: `token=${token}` });
     expect(response.status).toBe(201);
     return id;
@@ -52,7 +58,15 @@ describe.each(DIALECTS)('tamper evidence on %s', (dialect) => {
     const project = await projectWith(120);
     expect(await seal()).toBeGreaterThanOrEqual(120);
     const report = await verify(project);
-    expect(report).toMatchObject({ project_id: project, ok: true, sealed_events: 122, sealed_through_seq: 122, unsealed_events: 0, problems: [], problem_count: 0 });
+    expect(report).toMatchObject({
+      project_id: project,
+      ok: true,
+      sealed_events: 122,
+      sealed_through_seq: 122,
+      unsealed_events: 0,
+      problems: [],
+      problem_count: 0,
+    });
     expect(report.head).toMatch(/^[0-9a-f]{64}$/);
     // The identity columns are filled in after the fact on purpose (events stored pending).
     await sql.query(`UPDATE audit_events SET actor_guid = 'g', actor_username = 'u', identity_status = 'resolved' WHERE project_id = '${project}' AND seq = 7`);
@@ -95,7 +109,11 @@ describe.each(DIALECTS)('tamper evidence on %s', (dialect) => {
     await projectWith(1);
     // A second seal for the project: events logged after the first pass.
     const { token } = await admin(`/admin/v1/project/${project}/token`, { name: 'q', scope: 'publish' });
-    await postJson(`${t.baseUrl}/publisher/v1/project/${project}/event`, { action: 'late', crud: 'c', actor: { id: 'u' } }, { authorization: `token=${token}` });
+    await postJson(
+      `${t.baseUrl}/publisher/v1/project/${project}/event`,
+      { action: 'late', crud: 'c', actor: { id: 'u' } },
+      { authorization: `token=${token}` },
+    );
     await seal();
     // 10 events + 2 records of its creation, then a token's creation and one late event.
     expect(await verify(project)).toMatchObject({ ok: true, seals: 2, sealed_events: 14 });

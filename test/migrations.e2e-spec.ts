@@ -50,7 +50,9 @@ describe('PostgreSQL migrations on a database with events', () => {
     expect(fk).toEqual([]);
 
     await after.undoLastMigration();
-    const generated = await after.query(`SELECT is_generated FROM information_schema.columns WHERE table_name = 'audit_events' AND column_name = 'search_vector'`);
+    const generated = await after.query(
+      `SELECT is_generated FROM information_schema.columns WHERE table_name = 'audit_events' AND column_name = 'search_vector'`,
+    );
     expect(generated).toEqual([{ is_generated: 'ALWAYS' }]);
     const restoredFk = await after.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'audit_events'::regclass AND contype = 'f'`);
     expect(restoredFk).toEqual([{ conname: 'audit_events_project_id_fkey' }]);
@@ -74,9 +76,13 @@ describe.each(DIALECTS)('the group SID migration on %s', (dialect) => {
     try {
       await ds.runMigrations();
       const columns = async () =>
-        (await ds.query(dialect === 'postgres' ? `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'directory_groups'` : `PRAGMA table_info(directory_groups)`)).map(
-          (c: { name: string }) => c.name,
-        );
+        (
+          await ds.query(
+            dialect === 'postgres'
+              ? `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'directory_groups'`
+              : `PRAGMA table_info(directory_groups)`,
+          )
+        ).map((c: { name: string }) => c.name);
       await ds.query(`INSERT INTO directory_groups (dn_key, dn, name, sid, parent_dns, last_seen_at) VALUES ('k', 'CN=G', 'G', 'S-1-5-21-1-2-3-513', '[]', 0)`);
       expect(await ds.query(`SELECT sid FROM directory_groups`)).toEqual([{ sid: 'S-1-5-21-1-2-3-513' }]);
       await ds.undoLastMigration();

@@ -89,7 +89,9 @@ describe('a PostgreSQL outage under load', () => {
     db = await createTestDatabase('postgres');
     dbName = new URL(db.url).pathname.slice(1);
     // Every refused request logs an error line; OUTAGE_LOG_LEVEL=error shows them (and any 500's cause).
-    t = await startTestApp(db.url, { env: { INTEGRITY_SEAL_INTERVAL_S: '0', AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: process.env.OUTAGE_LOG_LEVEL ?? 'fatal' } });
+    t = await startTestApp(db.url, {
+      env: { INTEGRITY_SEAL_INTERVAL_S: '0', AUTH_FAILURES_PER_MINUTE: '0', LOG_LEVEL: process.env.OUTAGE_LOG_LEVEL ?? 'fatal' },
+    });
     const base = t.baseUrl;
 
     // --- 1. A project and its tokens, made through the admin API.
@@ -114,7 +116,13 @@ describe('a PostgreSQL outage under load', () => {
       try {
         const response = await send();
         const text = await response.text();
-        write = { actions, api, status: response.status, retryAfter: response.headers.get('retry-after'), detail: response.status === 201 ? undefined : text.slice(0, 300) };
+        write = {
+          actions,
+          api,
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          detail: response.status === 201 ? undefined : text.slice(0, 300),
+        };
       } catch (error) {
         write = { actions, api, status: -1, retryAfter: null, detail: `request failed: ${(error as Error).message}` };
       }
@@ -124,10 +132,16 @@ describe('a PostgreSQL outage under load', () => {
     const auditApiPost = (action: string) =>
       record('audit-api', [action], () => postJson(`${base}/audit/v1/event`, { action, crud: 'c', actor: { id: 'load-user' }, external_id: action }));
     const publisherPost = (action: string, token = loadPublish) =>
-      record('publisher', [action], () => postJson(`${base}/publisher/v1/project/${project}/event`, { action, crud: 'u', actor: { id: 'load-user' }, external_id: action }, bearer(token)));
+      record('publisher', [action], () =>
+        postJson(`${base}/publisher/v1/project/${project}/event`, { action, crud: 'u', actor: { id: 'load-user' }, external_id: action }, bearer(token)),
+      );
     const publisherBulk = (actions: string[], token = loadPublish) =>
       record('publisher-bulk', actions, () =>
-        postJson(`${base}/publisher/v1/project/${project}/event/bulk`, { events: actions.map((action) => ({ action, crud: 'd', actor: { id: 'load-user' }, external_id: action })) }, bearer(token)),
+        postJson(
+          `${base}/publisher/v1/project/${project}/event/bulk`,
+          { events: actions.map((action) => ({ action, crud: 'd', actor: { id: 'load-user' }, external_id: action })) },
+          bearer(token),
+        ),
       );
 
     let stopping = false;
@@ -135,7 +149,8 @@ describe('a PostgreSQL outage under load', () => {
       for (let i = 0; !stopping; i++) {
         const action = `load.w${w}.${i}`;
         const kind = (w + i) % 3;
-        const write = kind === 0 ? await auditApiPost(action) : kind === 1 ? await publisherPost(action) : await publisherBulk([`${action}.b0`, `${action}.b1`]);
+        const write =
+          kind === 0 ? await auditApiPost(action) : kind === 1 ? await publisherPost(action) : await publisherBulk([`${action}.b0`, `${action}.b1`]);
         // Refused: pause a little, as a client honouring Retry-After would (only shorter, to keep the pressure on).
         if (write.status !== 201) await sleep(20);
       }
@@ -161,7 +176,8 @@ describe('a PostgreSQL outage under load', () => {
 
     // What is stored apart from the ledger's writes; nothing of the outage's refused calls may add to it.
     const ledgerPattern = `action LIKE 'load.%' OR action LIKE 'poll.%' OR action LIKE 'outage.%' OR action LIKE 'warm.%' OR action LIKE 'after.%'`;
-    const otherEvents = () => withClient(db!.url, async (c) => (await c.query(`SELECT id FROM audit_events WHERE NOT (${ledgerPattern}) ORDER BY id`)).rows.map((r) => r.id as string));
+    const otherEvents = () =>
+      withClient(db!.url, async (c) => (await c.query(`SELECT id FROM audit_events WHERE NOT (${ledgerPattern}) ORDER BY id`)).rows.map((r) => r.id as string));
     const otherBefore = await otherEvents();
 
     // --- 3. The database refuses connections, and the open ones are cut.
@@ -180,31 +196,96 @@ describe('a PostgreSQL outage under load', () => {
 
     const outageUuid = '0b6f3c52-5c1e-4d53-9a77-000000000001';
     const endpoints = (phase: 'outage' | 'after', read: string, publish: string, adminToken: string): EndpointCall[] => [
-      { name: 'POST /audit/v1/event', method: 'POST', path: '/audit/v1/event', headers: {}, body: { action: `${phase}.audit-api`, crud: 'c', external_id: `${phase}.audit-api` }, success: 201, actions: [`${phase}.audit-api`] },
-      { name: 'POST publisher event', method: 'POST', path: `/publisher/v1/project/${project}/event`, headers: bearer(publish), body: { action: `${phase}.publisher`, crud: 'c', actor: { id: 'u1' }, external_id: `${phase}.publisher` }, success: 201, actions: [`${phase}.publisher`] },
       {
-        name: 'POST publisher event/bulk', method: 'POST', path: `/publisher/v1/project/${project}/event/bulk`, headers: bearer(publish),
-        body: { events: [0, 1].map((i) => ({ action: `${phase}.bulk.${i}`, crud: 'r', actor: { id: 'u1' }, external_id: `${phase}.bulk.${i}` })) },
-        success: 201, actions: [`${phase}.bulk.0`, `${phase}.bulk.1`],
+        name: 'POST /audit/v1/event',
+        method: 'POST',
+        path: '/audit/v1/event',
+        headers: {},
+        body: { action: `${phase}.audit-api`, crud: 'c', external_id: `${phase}.audit-api` },
+        success: 201,
+        actions: [`${phase}.audit-api`],
       },
-      { name: 'POST publisher graphql', method: 'POST', path: `/publisher/v1/project/${project}/graphql`, headers: bearer(read), body: { query: GRAPHQL_QUERY }, success: 200 },
+      {
+        name: 'POST publisher event',
+        method: 'POST',
+        path: `/publisher/v1/project/${project}/event`,
+        headers: bearer(publish),
+        body: { action: `${phase}.publisher`, crud: 'c', actor: { id: 'u1' }, external_id: `${phase}.publisher` },
+        success: 201,
+        actions: [`${phase}.publisher`],
+      },
+      {
+        name: 'POST publisher event/bulk',
+        method: 'POST',
+        path: `/publisher/v1/project/${project}/event/bulk`,
+        headers: bearer(publish),
+        body: { events: [0, 1].map((i) => ({ action: `${phase}.bulk.${i}`, crud: 'r', actor: { id: 'u1' }, external_id: `${phase}.bulk.${i}` })) },
+        success: 201,
+        actions: [`${phase}.bulk.0`, `${phase}.bulk.1`],
+      },
+      {
+        name: 'POST publisher graphql',
+        method: 'POST',
+        path: `/publisher/v1/project/${project}/graphql`,
+        headers: bearer(read),
+        body: { query: GRAPHQL_QUERY },
+        success: 200,
+      },
       { name: 'GET /audit/v1/events', method: 'GET', path: `/audit/v1/events?project=${project}&limit=5`, headers: bearer(read), success: 200 },
-      { name: 'GET /audit/v1/events/export', method: 'GET', path: `/audit/v1/events/export?project=${project}&format=ndjson`, headers: bearer(read), success: 200 },
+      {
+        name: 'GET /audit/v1/events/export',
+        method: 'GET',
+        path: `/audit/v1/events/export?project=${project}&format=ndjson`,
+        headers: bearer(read),
+        success: 200,
+      },
       { name: 'GET /audit/v1/integrity', method: 'GET', path: `/audit/v1/integrity?project=${project}`, headers: bearer(read), success: 200 },
       { name: 'POST /audit/v1/integrity/seal', method: 'POST', path: '/audit/v1/integrity/seal', headers: bearer(adminToken), body: {}, success: 200 },
-      { name: 'POST /admin/v1/project', method: 'POST', path: '/admin/v1/project', headers: bearer(adminToken), body: { name: `${phase}-project` }, success: 201 },
+      {
+        name: 'POST /admin/v1/project',
+        method: 'POST',
+        path: '/admin/v1/project',
+        headers: bearer(adminToken),
+        body: { name: `${phase}-project` },
+        success: 201,
+      },
       { name: 'GET /admin/v1/project', method: 'GET', path: '/admin/v1/project', headers: bearer(adminToken), success: 200 },
-      { name: 'POST project token', method: 'POST', path: `/admin/v1/project/${project}/token`, headers: bearer(adminToken), body: { name: `${phase}-token`, scope: 'read' }, success: 201 },
+      {
+        name: 'POST project token',
+        method: 'POST',
+        path: `/admin/v1/project/${project}/token`,
+        headers: bearer(adminToken),
+        body: { name: `${phase}-token`, scope: 'read' },
+        success: 201,
+      },
       { name: 'GET project tokens', method: 'GET', path: `/admin/v1/project/${project}/token`, headers: bearer(adminToken), success: 200 },
       {
-        name: 'POST /provisioning/v1/user/create', method: 'POST', path: '/provisioning/v1/user/create', headers: bearer(adminToken),
-        body: { uuid: phase === 'outage' ? outageUuid : '0b6f3c52-5c1e-4d53-9a77-000000000002', username: `${phase}-user` }, success: 201,
+        name: 'POST /provisioning/v1/user/create',
+        method: 'POST',
+        path: '/provisioning/v1/user/create',
+        headers: bearer(adminToken),
+        body: { uuid: phase === 'outage' ? outageUuid : '0b6f3c52-5c1e-4d53-9a77-000000000002', username: `${phase}-user` },
+        success: 201,
       },
     ];
     // Without a cached verification, authentication itself needs the database.
     const coldCalls: EndpointCall[] = [
-      { name: 'GET /audit/v1/events (uncached read token)', method: 'GET', path: `/audit/v1/events?project=${project}&limit=5`, headers: bearer(coldRead), success: 200 },
-      { name: 'POST publisher event (uncached publish token)', method: 'POST', path: `/publisher/v1/project/${project}/event`, headers: bearer(coldPublish), body: { action: 'outage.cold-publisher', crud: 'c', actor: { id: 'u1' } }, success: 201, actions: ['outage.cold-publisher'] },
+      {
+        name: 'GET /audit/v1/events (uncached read token)',
+        method: 'GET',
+        path: `/audit/v1/events?project=${project}&limit=5`,
+        headers: bearer(coldRead),
+        success: 200,
+      },
+      {
+        name: 'POST publisher event (uncached publish token)',
+        method: 'POST',
+        path: `/publisher/v1/project/${project}/event`,
+        headers: bearer(coldPublish),
+        body: { action: 'outage.cold-publisher', crud: 'c', actor: { id: 'u1' } },
+        success: 201,
+        actions: ['outage.cold-publisher'],
+      },
       { name: 'GET /admin/v1/project (uncached admin token)', method: 'GET', path: '/admin/v1/project', headers: bearer(coldAdmin), success: 200 },
     ];
 
@@ -213,9 +294,21 @@ describe('a PostgreSQL outage under load', () => {
     const expected: Record<string, unknown> = {};
     const recordCall = (c: EndpointCall, answer: Awaited<ReturnType<typeof call>>) => {
       const body = parseJson(answer.text);
-      outcomes[c.name] = { status: answer.status, retryAfter: /^[1-9][0-9]*$/.test(answer.retryAfter ?? '') ? 'positive integer' : answer.retryAfter, json: /application\/json/.test(answer.contentType ?? ''), statusCode: body?.statusCode, ...(answer.status === 503 ? {} : { body: answer.text.slice(0, 300) }) };
+      outcomes[c.name] = {
+        status: answer.status,
+        retryAfter: /^[1-9][0-9]*$/.test(answer.retryAfter ?? '') ? 'positive integer' : answer.retryAfter,
+        json: /application\/json/.test(answer.contentType ?? ''),
+        statusCode: body?.statusCode,
+        ...(answer.status === 503 ? {} : { body: answer.text.slice(0, 300) }),
+      };
       expected[c.name] = { status: 503, retryAfter: 'positive integer', json: true, statusCode: 503 };
-      if (c.actions) writes.push({ actions: c.actions, api: c.path.startsWith('/audit/') ? 'audit-api' : c.path.endsWith('/bulk') ? 'publisher-bulk' : 'publisher', status: answer.status, retryAfter: answer.retryAfter });
+      if (c.actions)
+        writes.push({
+          actions: c.actions,
+          api: c.path.startsWith('/audit/') ? 'audit-api' : c.path.endsWith('/bulk') ? 'publisher-bulk' : 'publisher',
+          status: answer.status,
+          retryAfter: answer.retryAfter,
+        });
     };
     for (const c of outageCalls) recordCall(c, await call(base, c));
     const hotCallsDoneAt = Date.now();
@@ -269,22 +362,39 @@ describe('a PostgreSQL outage under load', () => {
     const acknowledged = writes.filter((w) => w.status === 201).flatMap((w) => w.actions);
     const refused = writes.filter((w) => w.status !== 201).flatMap((w) => w.actions);
     expect(refused.length).toBeGreaterThan(0);
-    const stored = await withClient(db.url, async (c) => (await c.query(`SELECT action, external_id FROM audit_events WHERE ${ledgerPattern}`)).rows as { action: string; external_id: string | null }[]);
+    const stored = await withClient(
+      db.url,
+      async (c) =>
+        (await c.query(`SELECT action, external_id FROM audit_events WHERE ${ledgerPattern}`)).rows as { action: string; external_id: string | null }[],
+    );
     const storedActions = stored.map((r) => r.action);
     expect(storedActions.length).toBe(new Set(storedActions).size);
     expect(storedActions.filter((a) => refused.includes(a))).toEqual([]);
     expect([...storedActions].sort()).toEqual([...acknowledged].sort());
     expect(stored.filter((r) => r.action.startsWith('load.') && r.external_id !== r.action)).toEqual([]);
     // The listing serves them too, in both projects.
-    const listed = [...(await readAllEvents(base, 'default')), ...(await readAllEvents(base, project))].map((e) => e.action as string).filter((a) => /^(load|poll|warm|outage)\./.test(a));
+    const listed = [...(await readAllEvents(base, 'default')), ...(await readAllEvents(base, project))]
+      .map((e) => e.action as string)
+      .filter((a) => /^(load|poll|warm|outage)\./.test(a));
     expect(listed.sort()).toEqual([...acknowledged].sort());
 
     // No sequence number was lost to a refused batch.
-    const sequences = await withClient(db.url, async (c) => (await c.query('SELECT p.id, p.last_seq::int AS last_seq, count(e.id)::int AS events, coalesce(max(e.seq), 0)::int AS max_seq FROM projects p LEFT JOIN audit_events e ON e.project_id = p.id GROUP BY p.id, p.last_seq')).rows);
+    const sequences = await withClient(
+      db.url,
+      async (c) =>
+        (
+          await c.query(
+            'SELECT p.id, p.last_seq::int AS last_seq, count(e.id)::int AS events, coalesce(max(e.seq), 0)::int AS max_seq FROM projects p LEFT JOIN audit_events e ON e.project_id = p.id GROUP BY p.id, p.last_seq',
+          )
+        ).rows,
+    );
     expect(sequences.filter((s) => s.last_seq !== s.events || s.max_seq !== s.events)).toEqual([]);
 
     // --- Recovery without restart: every endpoint answers as usual, with cached and previously refused tokens alike.
-    const afterCalls = [...endpoints('after', hotRead, hotPublish, hotAdmin), ...coldCalls.map((c) => ({ ...c, body: c.actions ? { action: 'after.cold-publisher', crud: 'c', actor: { id: 'u1' } } : c.body }))];
+    const afterCalls = [
+      ...endpoints('after', hotRead, hotPublish, hotAdmin),
+      ...coldCalls.map((c) => ({ ...c, body: c.actions ? { action: 'after.cold-publisher', crud: 'c', actor: { id: 'u1' } } : c.body })),
+    ];
     const afterOutcomes: Record<string, number> = {};
     const afterExpected: Record<string, number> = {};
     const afterBodies: Record<string, string> = {};
@@ -296,13 +406,21 @@ describe('a PostgreSQL outage under load', () => {
     }
     expect(afterOutcomes).toEqual(afterExpected);
     expect(parseJson(afterBodies['POST publisher graphql']).data.search.totalCount).toBeGreaterThan(0);
-    const exported = afterBodies['GET /audit/v1/events/export'].trim().split('\n').map((line) => JSON.parse(line).action as string);
+    const exported = afterBodies['GET /audit/v1/events/export']
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).action as string);
     expect(exported).toEqual(expect.arrayContaining(acknowledged.filter((a) => a.startsWith('load.') && storedInProject(a))));
     // Sealed after the outage, the chain of both projects verifies: no event changed, missing or inserted.
     expect((await postJson(`${base}/audit/v1/integrity/seal`, {}, adminHeaders())).status).toBe(200);
     for (const p of ['default', project]) {
       const report = await (await fetch(`${base}/audit/v1/integrity?project=${p}`, { headers: adminHeaders() })).json();
-      expect({ project: p, ok: report.ok, problems: report.problems, sealed: report.sealed_events > 0 }).toEqual({ project: p, ok: true, problems: [], sealed: true });
+      expect({ project: p, ok: report.ok, problems: report.problems, sealed: report.sealed_events > 0 }).toEqual({
+        project: p,
+        ok: true,
+        problems: [],
+        sealed: true,
+      });
     }
 
     /** Whether a load action went to the project (publisher) rather than `default` (Audit API). */

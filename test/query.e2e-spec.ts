@@ -21,7 +21,11 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
   const get = async (path: string, token?: string): Promise<{ status: number; body: Json; headers: Headers }> => {
     const response = await fetch(`${t.baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : adminHeaders() });
     const text = await response.text();
-    return { status: response.status, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text, headers: response.headers };
+    return {
+      status: response.status,
+      body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+      headers: response.headers,
+    };
   };
   /** Every matching event, following cursors. */
   const all = async (query: string, token?: string): Promise<Json[]> => {
@@ -116,7 +120,12 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
         const exported = await fetch(`${t.baseUrl}/audit/v1/events/export?actor=ghost-person`, { headers: adminHeaders() });
         expect(exported.status).toBe(200);
         expect(exported.headers.get('x-actor-resolution')).toBe('pending');
-        expect((await exported.text()).trimEnd().split('\n').map((l) => JSON.parse(l).action)).toEqual(['ghost.run']);
+        expect(
+          (await exported.text())
+            .trimEnd()
+            .split('\n')
+            .map((l) => JSON.parse(l).action),
+        ).toEqual(['ghost.run']);
         const reads = (await get('/audit/v1/events?reads=only&limit=10')).body.events as Json[];
         const view = reads.find((e) => e.action === 'audit.log.view' && e.fields['filter.actor'] === 'ghost-person');
         expect(view?.fields.actor_resolution).toBe('pending');
@@ -152,7 +161,9 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
     it('finds events logged before the person was in the directory by any of their names', async () => {
       await log({ action: 'before.known', actor: { id: 'future' } });
       expect((await all('action=before.known'))[0].identity_status).toBe('unknown');
-      await ldap.ldapAdd(`dn: uid=future,ou=people,${ldap.baseDn}\nobjectClass: inetOrgPerson\nuid: future\ncn: Future\nsn: Future\nmail: future@example.com\n`);
+      await ldap.ldapAdd(
+        `dn: uid=future,ou=people,${ldap.baseDn}\nobjectClass: inetOrgPerson\nuid: future\ncn: Future\nsn: Future\nmail: future@example.com\n`,
+      );
       expect((await all('actor=future@example.com')).map((e) => e.action)).toEqual(['before.known']);
     });
 
@@ -293,18 +304,17 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
     const EXPORT_ROWS = 20_000;
 
     beforeAll(async () => {
-      const tricky = [
-        '=HYPERLINK("http://evil","click")',
-        '+1+2',
-        '-3',
-        '@SUM(A1)',
-        '\tindented',
-        'comma, "quoted" and\nnewline',
-      ];
+      const tricky = ['=HYPERLINK("http://evil","click")', '+1+2', '-3', '@SUM(A1)', '\tindented', 'comma, "quoted" and\nnewline'];
       for (let start = 0; start < EXPORT_ROWS; start += 1000) {
         const events = Array.from({ length: 1000 }, (_, k) => {
           const i = start + k;
-          return { action: 'export.row', crud: 'c', actor: { id: `exporter-${i % 49}` }, target: { id: `t-${i}`, name: tricky[i % tricky.length] }, description: `row ${i}` };
+          return {
+            action: 'export.row',
+            crud: 'c',
+            actor: { id: `exporter-${i % 49}` },
+            target: { id: `t-${i}`, name: tricky[i % tricky.length] },
+            description: `row ${i}`,
+          };
         });
         const response = await fetch(`${t.baseUrl}/publisher/v1/project/${projectId}/event/bulk`, {
           method: 'POST',
@@ -320,7 +330,10 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('application/x-ndjson');
       expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="audit-events-${projectId}-.+\\.ndjson"$`));
-      const lines = (await response.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+      const lines = (await response.text())
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines).toHaveLength(EXPORT_ROWS);
       const listed = await all(`project=${projectId}&action=export.row`);
       expect(lines.map((e) => e.id)).toEqual(listed.map((e) => e.id));
@@ -328,7 +341,9 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
     });
 
     it('streams RFC 4180 CSV with formula-looking cells neutralised', async () => {
-      const response = await fetch(`${t.baseUrl}/audit/v1/events/export?format=csv&project=${projectId}&action=export.row&actor=exporter-0`, { headers: adminHeaders() });
+      const response = await fetch(`${t.baseUrl}/audit/v1/events/export?format=csv&project=${projectId}&action=export.row&actor=exporter-0`, {
+        headers: adminHeaders(),
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/csv');
       const rows = parseCsv(await response.text());
@@ -336,9 +351,7 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
       const name = header.indexOf('target_name');
       expect(rows).toHaveLength(1 + Array.from({ length: EXPORT_ROWS }, (_, i) => i).filter((i) => i % 49 === 0).length);
       const names = new Set(rows.slice(1).map((r) => r[name]));
-      expect(names).toEqual(
-        new Set([`'=HYPERLINK("http://evil","click")`, `'+1+2`, `'-3`, `'@SUM(A1)`, `'\tindented`, 'comma, "quoted" and\nnewline']),
-      );
+      expect(names).toEqual(new Set([`'=HYPERLINK("http://evil","click")`, `'+1+2`, `'-3`, `'@SUM(A1)`, `'\tindented`, 'comma, "quoted" and\nnewline']));
       for (const row of rows) expect(row).toHaveLength(header.length);
     });
 
@@ -359,7 +372,9 @@ describe.each(DIALECTS)('querying "what did this person do?" on %s', (dialect) =
         const pg = new PgClient({ connectionString: db.url });
         await pg.connect();
         try {
-          const { rows } = await pg.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+          const { rows } = await pg.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+          );
           expect(rows[0].n).toBe(0);
         } finally {
           await pg.end();

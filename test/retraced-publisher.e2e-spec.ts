@@ -52,8 +52,8 @@ describe.each(DIALECTS)('Retraced publisher API with the official client on %s',
       source_ip: '2600:1900:0:2107::',
       description: 'Zoë shared «Résumé» 🚀',
       is_failure: false,
-      fields: { 'perm:level': 'a=b;c%d', 'clé': 'välue', '%': ':', 'emoji🙂': 'yes' },
-      metadata: { 'req=id': 'x;y', 'ünï': 'cødé' },
+      fields: { 'perm:level': 'a=b;c%d', clé: 'välue', '%': ':', 'emoji🙂': 'yes' },
+      metadata: { 'req=id': 'x;y', ünï: 'cødé' },
       created: new Date('2026-01-02T03:04:05.678Z'),
     });
     expect(id).toMatch(/^[0-9a-f]{32}$/);
@@ -68,8 +68,8 @@ describe.each(DIALECTS)('Retraced publisher API with the official client on %s',
       target: { id: 'doc:42', name: 'Résumé 文档', type: 'document' },
       source_ip: '2600:1900:0:2107::',
       description: 'Zoë shared «Résumé» 🚀',
-      fields: { 'perm:level': 'a=b;c%d', 'clé': 'välue', '%': ':', 'emoji🙂': 'yes' },
-      metadata: { 'req=id': 'x;y', 'ünï': 'cødé' },
+      fields: { 'perm:level': 'a=b;c%d', clé: 'välue', '%': ':', 'emoji🙂': 'yes' },
+      metadata: { 'req=id': 'x;y', ünï: 'cødé' },
       created: '2026-01-02T03:04:05.678Z',
       component: 'crm',
       version: '1.2.3',
@@ -168,7 +168,12 @@ describe.each(DIALECTS)('Retraced publisher API with the official client on %s',
     it('a bulk request whose external_id conflicts stores none of its events', async () => {
       const count = (await stored()).length;
       const response = await publish(
-        { events: [{ action: 'fresh', crud: 'c', actor: { id: 'u' } }, { action: 'other', crud: 'c', actor: { id: 'u' }, external_id: 'invoice-77-paid' }] },
+        {
+          events: [
+            { action: 'fresh', crud: 'c', actor: { id: 'u' } },
+            { action: 'other', crud: 'c', actor: { id: 'u' }, external_id: 'invoice-77-paid' },
+          ],
+        },
         'event/bulk',
       );
       expect(response.status).toBe(409);

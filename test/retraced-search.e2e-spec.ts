@@ -4,10 +4,28 @@ import { ServerProcess } from './support/server-process';
 import { ADMIN_TOKEN, adminHeaders, postJson } from './support/test-app';
 
 const FULL_MASK = {
-  id: true, action: true, description: true, group: { id: true, name: true }, actor: { id: true, name: true, href: true, fields: true },
-  target: { id: true, name: true, href: true, type: true, fields: true }, crud: true, display: { markdown: true }, received: true, created: true,
-  canonical_time: true, is_failure: true, is_anonymous: true, source_ip: true, country: true, loc_subdiv1: true, loc_subdiv2: true,
-  component: true, version: true, fields: true, external_id: true, metadata: true,
+  id: true,
+  action: true,
+  description: true,
+  group: { id: true, name: true },
+  actor: { id: true, name: true, href: true, fields: true },
+  target: { id: true, name: true, href: true, type: true, fields: true },
+  crud: true,
+  display: { markdown: true },
+  received: true,
+  created: true,
+  canonical_time: true,
+  is_failure: true,
+  is_anonymous: true,
+  source_ip: true,
+  country: true,
+  loc_subdiv1: true,
+  loc_subdiv2: true,
+  component: true,
+  version: true,
+  fields: true,
+  external_id: true,
+  metadata: true,
 };
 
 /** The official client's query() against the real server process, on both databases. */
@@ -18,7 +36,8 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
   let publisher: Client;
   let reader: Client;
 
-  const admin = async (path: string, body: unknown) => (await (await postJson(`${server.baseUrl}${path}`, body, adminHeaders())).json()) as Record<string, string>;
+  const admin = async (path: string, body: unknown) =>
+    (await (await postJson(`${server.baseUrl}${path}`, body, adminHeaders())).json()) as Record<string, string>;
 
   /** Every event of a search, paging with the client until it says there is no more. */
   async function searchAll(query: Record<string, unknown>, pageSize: number) {
@@ -41,9 +60,18 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
     publisher = new Client({ apiKey: publishToken, projectId, endpoint: `${server.baseUrl}/auditlog` });
     reader = new Client({ apiKey: readToken, projectId, endpoint: `${server.baseUrl}/auditlog` });
     const events = [];
-    for (let i = 0; i < 23; i++) events.push({ action: 'user.login', crud: 'c' as const, actor: { id: `u${i % 5}`, name: `User ${i % 5}` }, description: `login number ${i}` });
+    for (let i = 0; i < 23; i++)
+      events.push({ action: 'user.login', crud: 'c' as const, actor: { id: `u${i % 5}`, name: `User ${i % 5}` }, description: `login number ${i}` });
     for (let i = 0; i < 11; i++) events.push({ action: 'user.logout', crud: 'd' as const, actor: { id: 'u1', name: 'User 1' }, description: `logout ${i}` });
-    for (let i = 0; i < 7; i++) events.push({ action: 'document.read', crud: 'r' as const, actor: { id: 'u2', name: 'Zoë Reader' }, description: `read Résumé ${i}`, fields: { 'k:1': 'v=1' }, metadata: { m: 'x' } });
+    for (let i = 0; i < 7; i++)
+      events.push({
+        action: 'document.read',
+        crud: 'r' as const,
+        actor: { id: 'u2', name: 'Zoë Reader' },
+        description: `read Résumé ${i}`,
+        fields: { 'k:1': 'v=1' },
+        metadata: { m: 'x' },
+      });
     await publisher.reportEvents(events);
   });
   afterAll(async () => {
@@ -76,7 +104,13 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
   it('filters by actor id, actor name, description and time, and returns the node fields the client maps', async () => {
     const { seen } = await searchAll({ actor_name: 'zoë', description: 'résumé', received_start: new Date(Date.now() - 3_600_000) }, 50);
     expect(seen).toHaveLength(7);
-    expect(seen[0]).toMatchObject({ action: 'document.read', crud: 'r', actor: { id: 'u2', name: 'Zoë Reader' }, fields: { 'k:1': 'v=1' }, metadata: [{ key: 'm', value: 'x' }] }); // the client maps fields but not metadata
+    expect(seen[0]).toMatchObject({
+      action: 'document.read',
+      crud: 'r',
+      actor: { id: 'u2', name: 'Zoë Reader' },
+      fields: { 'k:1': 'v=1' },
+      metadata: [{ key: 'm', value: 'x' }],
+    }); // the client maps fields but not metadata
     expect(seen[0].received).toBeInstanceOf(Date);
     expect((await searchAll({ actor_id: 'u1' }, 50)).seen).toHaveLength(5 + 11);
     expect((await searchAll({ received_end: new Date(Date.now() - 3_600_000) }, 50)).seen).toHaveLength(0);
@@ -86,12 +120,13 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
     const readToken = (await admin(`/admin/v1/project/${projectId}/token`, { name: 'raw', scope: 'read' })).token;
     const gql = (query: string, variables: Record<string, unknown>) =>
       postJson(`${server.baseUrl}/publisher/v1/project/${projectId}/graphql`, { query, variables }, { authorization: `Token token=${readToken}` });
-    const text = 'query($q: String!, $after: String) { search(query: $q, first: 4, after: $after) { totalCount pageInfo { hasNextPage } edges { cursor node { description hash } } } }';
-    const first = (await (await gql(text, { q: 'crud:d' })).json());
+    const text =
+      'query($q: String!, $after: String) { search(query: $q, first: 4, after: $after) { totalCount pageInfo { hasNextPage } edges { cursor node { description hash } } } }';
+    const first = await (await gql(text, { q: 'crud:d' })).json();
     expect(first.data.search.edges.map((e: any) => e.node.description)).toEqual(['logout 0', 'logout 1', 'logout 2', 'logout 3']);
     expect(first.data.search.pageInfo.hasNextPage).toBe(true);
     expect(first.data.search.edges[0].node.hash).toMatch(/^[0-9a-f]{64}$/);
-    const second = (await (await gql(text, { q: 'crud:d', after: first.data.search.edges[3].cursor })).json());
+    const second = await (await gql(text, { q: 'crud:d', after: first.data.search.edges[3].cursor })).json();
     expect(second.data.search.edges[0].node.description).toBe('logout 4');
     const bad = await gql(text, { q: 'location:"Berlin"' });
     expect(bad.status).toBe(400);
@@ -99,7 +134,11 @@ describe.each(DIALECTS)('Retraced search (GraphQL) with the official client on %
   });
 
   it('refuses a publish-only token', async () => {
-    const connection = new Client({ apiKey: (await admin(`/admin/v1/project/${projectId}/token`, { name: 'w', scope: 'publish' })).token, projectId, endpoint: `${server.baseUrl}/auditlog` });
+    const connection = new Client({
+      apiKey: (await admin(`/admin/v1/project/${projectId}/token`, { name: 'w', scope: 'publish' })).token,
+      projectId,
+      endpoint: `${server.baseUrl}/auditlog`,
+    });
     await expect(connection.query({ action: 'user.login' }, { id: true }, 5)).rejects.toThrow(/403/);
   });
 });

@@ -3,7 +3,8 @@ import { TestApp, adminHeaders, postJson, readAllEvents, startTestApp } from './
 
 type Json = any;
 
-const SEARCH = 'query Search($query: String!, $last: Int, $before: String) { search(query: $query, last: $last, before: $before) { totalCount edges { cursor node { id action description group { id } target { id } display { markdown } } } } }';
+const SEARCH =
+  'query Search($query: String!, $last: Int, $before: String) { search(query: $query, last: $last, before: $before) { totalCount edges { cursor node { id action description group { id } target { id } display { markdown } } } } }';
 
 /** Every way a viewer session could reach beyond its group, tried and refused, on both databases. */
 describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
@@ -16,9 +17,10 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
   const admin = async (path: string, body: unknown) => {
     const response = await postJson(`${t.baseUrl}${path}`, body, adminHeaders());
     expect(response.status).toBe(201);
-    return (response.json());
+    return response.json();
   };
-  const mint = async (project: string, query: string, headers = apiA) => fetch(`${t.baseUrl}/auditlog/publisher/v1/project/${project}/viewertoken?${query}`, { headers });
+  const mint = async (project: string, query: string, headers = apiA) =>
+    fetch(`${t.baseUrl}/auditlog/publisher/v1/project/${project}/viewertoken?${query}`, { headers });
   const session = async (project: string, query: string, app: TestApp = t): Promise<string> => {
     const minted = await fetch(`${app.baseUrl}/publisher/v1/project/${project}/viewertoken?${query}`, { headers: adminHeaders() });
     expect(minted.status).toBe(201);
@@ -39,12 +41,26 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
     apiA = { authorization: `token=${(await admin(`/admin/v1/project/${A}/token`, { name: 'api', scope: 'publish read' })).token}` };
     const apiB = { authorization: `token=${(await admin(`/admin/v1/project/${B}/token`, { name: 'api', scope: 'publish read' })).token}` };
     const events = [
-      ...Array.from({ length: 4 }, (_, i) => ({ action: 'doc.edit', crud: 'u', group: { id: 'g1' }, actor: { id: 'ann', name: 'Ann' }, target: { id: i < 2 ? 'd1' : 'd2', name: `Doc ${i}` } })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        action: 'doc.edit',
+        crud: 'u',
+        group: { id: 'g1' },
+        actor: { id: 'ann', name: 'Ann' },
+        target: { id: i < 2 ? 'd1' : 'd2', name: `Doc ${i}` },
+      })),
       { action: 'secret.g2', crud: 'c', group: { id: 'g2' }, actor: { id: 'mallory' }, description: 'SECRET of g2' },
       { action: 'nogroup', crud: 'c', actor: { id: 'x' }, description: 'SECRET without group' },
     ];
     expect((await postJson(`${t.baseUrl}/publisher/v1/project/${A}/event/bulk`, { events }, apiA)).status).toBe(201);
-    expect((await postJson(`${t.baseUrl}/publisher/v1/project/${B}/event`, { action: 'b.event', crud: 'c', group: { id: 'g1' }, actor: { id: 'ann' }, description: 'SECRET of B' }, apiB)).status).toBe(201);
+    expect(
+      (
+        await postJson(
+          `${t.baseUrl}/publisher/v1/project/${B}/event`,
+          { action: 'b.event', crud: 'c', group: { id: 'g1' }, actor: { id: 'ann' }, description: 'SECRET of B' },
+          apiB,
+        )
+      ).status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await t?.close();
@@ -83,7 +99,11 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
   it("cannot reach another project's or group's exports, nor manage tokens without is_admin", async () => {
     const g1 = await session(A, 'group_id=g1&actor_id=ann');
     const g2 = await session(A, 'group_id=g2&actor_id=mallory&is_admin=true');
-    const created = await postJson(`${t.baseUrl}/viewer/v1/project/${A}/export`, { name: 'g2 only', exportBody: { searchQuery: '', showCreate: true, version: 1 } }, { authorization: g2 });
+    const created = await postJson(
+      `${t.baseUrl}/viewer/v1/project/${A}/export`,
+      { name: 'g2 only', exportBody: { searchQuery: '', showCreate: true, version: 1 } },
+      { authorization: g2 },
+    );
     expect(created.status).toBe(201);
     const { id } = await created.json();
     expect((await fetch(`${t.baseUrl}/viewer/v1/project/${A}/export/${id}/rendered`, { headers: { authorization: g1 } })).status).toBe(404);
@@ -120,7 +140,9 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
     expect(revoke.status).toBe(204);
     expect((await search(token)).status).toBe(401);
     expect((await search(other)).status).toBe(200);
-    const revocations = await (await fetch(`${t.baseUrl}/audit/v1/events?project=${A}&action=audit.viewer.sessions.revoke`, { headers: adminHeaders() })).json();
+    const revocations = await (
+      await fetch(`${t.baseUrl}/audit/v1/events?project=${A}&action=audit.viewer.sessions.revoke`, { headers: adminHeaders() })
+    ).json();
     expect(revocations.events).toHaveLength(1);
   });
 
@@ -151,7 +173,10 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
 
   it('answers CORS only for the allowed origins', async () => {
     const preflight = (origin: string) =>
-      fetch(`${t.baseUrl}/auditlog/viewer/v1/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      fetch(`${t.baseUrl}/auditlog/viewer/v1/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
     const allowed = await preflight('https://app.acme.example');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.acme.example');
@@ -162,7 +187,11 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
   });
 
   it('escapes event data in the sentence, so an event cannot inject links or HTML', async () => {
-    await postJson(`${t.baseUrl}/publisher/v1/project/${A}/event`, { action: 'x.y', crud: 'c', group: { id: 'g3' }, actor: { id: 'e', name: '[click](javascript:alert(1)) <img src=x>' } }, apiA);
+    await postJson(
+      `${t.baseUrl}/publisher/v1/project/${A}/event`,
+      { action: 'x.y', crud: 'c', group: { id: 'g3' }, actor: { id: 'e', name: '[click](javascript:alert(1)) <img src=x>' } },
+      apiA,
+    );
     const token = await session(A, 'group_id=g3&actor_id=e');
     const [edge] = (await (await search(token)).json()).data.search.edges;
     expect(edge.node.display.markdown).toBe('**\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\<img src\\=x\\>** performed the action **x\\.y**.');

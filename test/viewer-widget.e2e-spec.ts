@@ -37,16 +37,37 @@ describe.each(DIALECTS)('the Retraced logs-viewer widget on %s', (dialect) => {
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
     server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN });
-    const admin = async (path: string, body: unknown) => ((await postJson(`${server.baseUrl}${path}`, body, adminHeaders())).json());
+    const admin = async (path: string, body: unknown) => (await postJson(`${server.baseUrl}${path}`, body, adminHeaders())).json();
     projectId = (await admin('/admin/v1/project', { name: 'Acme' })).id;
     // One token, as a Retraced user creates for the client: it publishes, queries and mints viewer tokens.
     apiToken = (await admin(`/admin/v1/project/${projectId}/token`, { name: 'acme-api', scope: 'publish read' })).token;
     const client = new Client({ apiKey: apiToken, projectId, endpoint: `${server.baseUrl}/auditlog` });
-    const edits = Array.from({ length: 25 }, (_, i) => ({ action: 'doc.edit', crud: 'u' as const, group: { id: 'g1', name: 'Globex' }, actor: { id: `u${i % 3}`, name: `Ann ${i}` }, target: { id: `d${i}`, name: `Doc ${i}` } }));
+    const edits = Array.from({ length: 25 }, (_, i) => ({
+      action: 'doc.edit',
+      crud: 'u' as const,
+      group: { id: 'g1', name: 'Globex' },
+      actor: { id: `u${i % 3}`, name: `Ann ${i}` },
+      target: { id: `d${i}`, name: `Doc ${i}` },
+    }));
     await client.reportEvents(edits);
-    await client.reportEvent({ action: 'invoice.paid', crud: 'c', group: { id: 'g1' }, actor: { id: 'bob', name: 'Bob' }, target: { id: 'inv7', name: 'Invoice 7' }, description: 'invoice paid' });
+    await client.reportEvent({
+      action: 'invoice.paid',
+      crud: 'c',
+      group: { id: 'g1' },
+      actor: { id: 'bob', name: 'Bob' },
+      target: { id: 'inv7', name: 'Invoice 7' },
+      description: 'invoice paid',
+    });
     for (let i = 0; i < 3; i++) await client.reportEvent({ action: 'doc.read', crud: 'r', group: { id: 'g1' }, actor: { id: 'reader', name: 'Reader' } });
-    await client.reportEvents(Array.from({ length: 5 }, (_, i) => ({ action: 'secret.g2', crud: 'c' as const, group: { id: 'g2' }, actor: { id: `m${i}`, name: 'Mallory SECRET' }, description: 'SECRET-G2' })));
+    await client.reportEvents(
+      Array.from({ length: 5 }, (_, i) => ({
+        action: 'secret.g2',
+        crud: 'c' as const,
+        group: { id: 'g2' },
+        actor: { id: `m${i}`, name: 'Mallory SECRET' },
+        description: 'SECRET-G2',
+      })),
+    );
     browser = await launchChromium();
     widget = await startWidgetPage({ service: server.baseUrl, projectId, apiToken, groupId: 'g1', actorId: 'ann@globex.example', isAdmin: true });
   });
@@ -108,7 +129,9 @@ describe.each(DIALECTS)('the Retraced logs-viewer widget on %s', (dialect) => {
     await page.getByRole('button', { name: 'Name & Save' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('Globex edits.csv');
-    const csv = readFileSync((await file.path()), 'utf8').trim().split('\r\n');
+    const csv = readFileSync(await file.path(), 'utf8')
+      .trim()
+      .split('\r\n');
     expect(csv[0]).toMatch(/^id,seq,created,received,action,crud/);
     expect(csv).toHaveLength(1 + 26);
     expect(csv.slice(1).every((line) => line.includes(',g1,'))).toBe(true);
@@ -124,7 +147,9 @@ describe.each(DIALECTS)('the Retraced logs-viewer widget on %s', (dialect) => {
     await page.getByPlaceholder('Token Name').fill('SIEM connector');
     await page.getByRole('button', { name: 'Create Token' }).click();
     await expect(page.getByText('SIEM connector')).toBeVisibleText();
-    const listed = await (await fetch(`${server.baseUrl}/publisher/v1/project/${projectId}/group/g1/enterprisetoken`, { headers: { authorization: `token=${apiToken}` } })).json();
+    const listed = await (
+      await fetch(`${server.baseUrl}/publisher/v1/project/${projectId}/group/g1/enterprisetoken`, { headers: { authorization: `token=${apiToken}` } })
+    ).json();
     expect(listed.map((t: Json) => t.display_name)).toEqual(['SIEM connector']);
     await page.locator('.u-deleteTokenIcon').click();
     await page.getByRole('button', { name: 'Yes' }).click();

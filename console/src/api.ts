@@ -141,7 +141,15 @@ export interface Person {
 
 export interface EventDetail {
   event: EventView;
-  attribution: { status: string; logged_as: string | null; guid: string | null; dn: string | null; matched_by: string | null; person_now: PersonNow | null; former_names: string[] };
+  attribution: {
+    status: string;
+    logged_as: string | null;
+    guid: string | null;
+    dn: string | null;
+    matched_by: string | null;
+    person_now: PersonNow | null;
+    former_names: string[];
+  };
   integrity: { sealed: true; seal: { seq_from: number; seq_to: number; seal: string; sealed_at: string } } | { sealed: false; reason: string };
 }
 

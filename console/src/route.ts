@@ -23,7 +23,8 @@ export function readRoute(location: Location = window.location): Route {
 }
 
 export function routeHref(route: { page: Route['page']; person?: string; params?: Record<string, string | undefined> | URLSearchParams }): string {
-  const path = route.page === 'person' ? `${BASE}/person/${encodeURIComponent(route.person ?? '')}` : route.page === 'integrity' ? `${BASE}/integrity` : `${BASE}/`;
+  const path =
+    route.page === 'person' ? `${BASE}/person/${encodeURIComponent(route.person ?? '')}` : route.page === 'integrity' ? `${BASE}/integrity` : `${BASE}/`;
   const params = new URLSearchParams();
   const given = route.params instanceof URLSearchParams ? Object.fromEntries(route.params) : (route.params ?? {});
   for (const [key, value] of Object.entries(given)) if (value !== undefined && value !== '') params.set(key, value);

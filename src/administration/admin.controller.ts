@@ -41,7 +41,12 @@ export class AdminController {
     const project = await this.projects.create(dto.name);
     // A project whose creation could not be put on record is taken back: the answer says nothing was made.
     await this.recordOrUndo(
-      () => this.record(request, project.id, 'audit.project.create', 'c', `project ${project.name} created`, { id: project.id, name: project.name, type: 'project' }),
+      () =>
+        this.record(request, project.id, 'audit.project.create', 'c', `project ${project.name} created`, {
+          id: project.id,
+          name: project.name,
+          type: 'project',
+        }),
       () => this.projects.remove(project.id),
     );
     return { id: project.id, name: project.name };
@@ -58,7 +63,7 @@ export class AdminController {
 
   @Post('project/:projectId/token')
   @Authorize('project.administer', projectParam())
-  @ApiOperation({ summary: "Create an API token for a project (its admin token or the instance admin); the token is shown only in this answer" })
+  @ApiOperation({ summary: 'Create an API token for a project (its admin token or the instance admin); the token is shown only in this answer' })
   @ApiBody({ type: CreateTokenDto })
   @ApiCreatedResponse({ description: '{"token","id","name","scope","scopes","project_id",...}' })
   async createToken(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: Request) {
@@ -106,7 +111,15 @@ export class AdminController {
     await this.projects.get(projectId);
     const templates = dto.templates.map(({ action, template }) => ({ action, template }));
     await this.displayTemplates.replace(projectId, templates);
-    await this.record(request, projectId, 'audit.project.templates.update', 'u', `display templates replaced (${templates.length})`, { id: projectId, type: 'project' }, { templates: String(templates.length) });
+    await this.record(
+      request,
+      projectId,
+      'audit.project.templates.update',
+      'u',
+      `display templates replaced (${templates.length})`,
+      { id: projectId, type: 'project' },
+      { templates: String(templates.length) },
+    );
     return { templates };
   }
 
@@ -139,7 +152,16 @@ export class AdminController {
     const { token, entity } = await this.tokens.create({ projectId, name, scopes: parseScopes(scope) });
     // A token whose creation is not on record is taken back: its secret was never handed out.
     await this.recordOrUndo(
-      () => this.record(request, projectId ?? DEFAULT_PROJECT_ID, 'audit.token.create', 'c', `token ${entity.name} created with scope ${entity.scope}`, { id: entity.id, name: entity.name, type: 'token' }, { scope: entity.scope, ...(projectId === null ? { instance: 'true' } : {}) }),
+      () =>
+        this.record(
+          request,
+          projectId ?? DEFAULT_PROJECT_ID,
+          'audit.token.create',
+          'c',
+          `token ${entity.name} created with scope ${entity.scope}`,
+          { id: entity.id, name: entity.name, type: 'token' },
+          { scope: entity.scope, ...(projectId === null ? { instance: 'true' } : {}) },
+        ),
       () => this.tokens.remove(entity.id),
     );
     return { token, ...tokenView(entity) };
@@ -147,7 +169,15 @@ export class AdminController {
 
   private async revoke(request: Request, projectId: string | null, tokenId: string): Promise<void> {
     const entity = await this.tokens.revoke(projectId, tokenId);
-    await this.record(request, projectId ?? DEFAULT_PROJECT_ID, 'audit.token.revoke', 'd', `token ${entity.name} revoked`, { id: entity.id, name: entity.name, type: 'token' }, { scope: entity.scope });
+    await this.record(
+      request,
+      projectId ?? DEFAULT_PROJECT_ID,
+      'audit.token.revoke',
+      'd',
+      `token ${entity.name} revoked`,
+      { id: entity.id, name: entity.name, type: 'token' },
+      { scope: entity.scope },
+    );
   }
 
   private async recordOrUndo(record: () => Promise<void>, undo: () => Promise<void>): Promise<void> {
@@ -159,7 +189,25 @@ export class AdminController {
     }
   }
 
-  private record(request: Request, projectId: string, action: string, crud: TrailEntry['crud'], description: string, target: TrailEntry['target'], fields?: Record<string, string>) {
-    return this.trail.record({ caller: principalOf(request), projectId, action, crud, description, target, fields, requestId: String(request.id), clientIp: request.ip });
+  private record(
+    request: Request,
+    projectId: string,
+    action: string,
+    crud: TrailEntry['crud'],
+    description: string,
+    target: TrailEntry['target'],
+    fields?: Record<string, string>,
+  ) {
+    return this.trail.record({
+      caller: principalOf(request),
+      projectId,
+      action,
+      crud,
+      description,
+      target,
+      fields,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
   }
 }

@@ -21,7 +21,8 @@ export class CreateTokenDto {
 
   @ApiProperty({
     example: 'publish read',
-    description: 'One scope or a space-separated list: publish (write events to the project), read (query it), admin (administer it: its tokens, sealing); "publish read" is a Retraced API token',
+    description:
+      'One scope or a space-separated list: publish (write events to the project), read (query it), admin (administer it: its tokens, sealing); "publish read" is a Retraced API token',
   })
   @IsScopeList(PROJECT_SCOPES)
   @IsString()
@@ -51,7 +52,11 @@ export class DisplayTemplateDto {
   @IsString()
   action: string;
 
-  @ApiProperty({ example: '**{{actor.name}}** signed in from {{source_ip}}', description: 'Markdown with {{placeholders}}: action, crud, description, source_ip, actor.id, actor.name, target.id, target.name, target.type, group.id, group.name, fields.<name>' })
+  @ApiProperty({
+    example: '**{{actor.name}}** signed in from {{source_ip}}',
+    description:
+      'Markdown with {{placeholders}}: action, crud, description, source_ip, actor.id, actor.name, target.id, target.name, target.type, group.id, group.name, fields.<name>',
+  })
   @IsNotEmpty()
   @MaxLength(2048)
   @IsString()

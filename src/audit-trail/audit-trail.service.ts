@@ -68,7 +68,12 @@ export class AuditTrailService {
     } catch (error) {
       // A project that does not exist (the read named one) is answered 404; anything else is worth an error line.
       if (!(error instanceof UnknownProjectError)) {
-        this.logger.error({ msg: 'could not record an operation in the audit trail', action: entry.action, request_id: entry.requestId, error: (error as Error).message });
+        this.logger.error({
+          msg: 'could not record an operation in the audit trail',
+          action: entry.action,
+          request_id: entry.requestId,
+          error: (error as Error).message,
+        });
       }
       throw error;
     }

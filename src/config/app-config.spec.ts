@@ -52,7 +52,12 @@ describe('loadConfig', () => {
   });
 
   it('reads a failover list of directory servers and the sync interval', () => {
-    const { ldap } = loadConfig({ LDAP_URL: 'ldaps://dc1.corp:636, ldap://dc2.corp', LDAP_BIND_DN: 'cn=svc', LDAP_BIND_PASSWORD: 'pw', LDAP_SYNC_INTERVAL_S: '0' });
+    const { ldap } = loadConfig({
+      LDAP_URL: 'ldaps://dc1.corp:636, ldap://dc2.corp',
+      LDAP_BIND_DN: 'cn=svc',
+      LDAP_BIND_PASSWORD: 'pw',
+      LDAP_SYNC_INTERVAL_S: '0',
+    });
     expect(ldap).toMatchObject({ urls: ['ldaps://dc1.corp:636', 'ldap://dc2.corp'], bindDn: 'cn=svc', syncIntervalS: 0, startTls: false });
   });
 });

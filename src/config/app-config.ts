@@ -11,9 +11,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type DatabaseConfig =
-  | { readonly type: 'sqlite'; readonly path: string; readonly url: string }
-  | { readonly type: 'postgres'; readonly url: string };
+export type DatabaseConfig = { readonly type: 'sqlite'; readonly path: string; readonly url: string } | { readonly type: 'postgres'; readonly url: string };
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -174,7 +172,10 @@ function parseTrustProxy(raw: string | undefined): number | string[] {
   if (value === 'true' || value === 'false') {
     throw new ConfigError('TRUST_PROXY', 'use a hop count or a list of addresses; true/false would trust any or no client');
   }
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address, bits] = entry.split('/');
     const family = isIP(address);
@@ -188,7 +189,10 @@ function parseTrustProxy(raw: string | undefined): number | string[] {
 
 function parseOrigins(raw: string | undefined): '*' | string[] {
   if (raw === undefined || raw === '*') return '*';
-  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     let parsed: URL | undefined;
     try {
@@ -196,7 +200,8 @@ function parseOrigins(raw: string | undefined): '*' | string[] {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || parsed.origin !== origin) throw new ConfigError('VIEWER_ALLOWED_ORIGINS', `"${origin}" is not an origin such as https://app.example.com (or use *)`);
+    if (!parsed || parsed.origin !== origin)
+      throw new ConfigError('VIEWER_ALLOWED_ORIGINS', `"${origin}" is not an origin such as https://app.example.com (or use *)`);
   }
   return origins;
 }
@@ -204,7 +209,10 @@ function parseOrigins(raw: string | undefined): '*' | string[] {
 function parseLdap(env: Env): LdapConfig | undefined {
   const raw = read(env, 'LDAP_URL');
   if (raw === undefined) return undefined;
-  const urls = raw.split(',').map((url) => url.trim()).filter(Boolean);
+  const urls = raw
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   for (const url of urls) {
     if (!/^ldaps?:\/\/[^/]+/.test(url)) throw new ConfigError('LDAP_URL', `"${url}" is not an ldap:// or ldaps:// URL`);
   }

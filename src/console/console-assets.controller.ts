@@ -27,7 +27,8 @@ interface Asset {
 }
 
 /** The console's page: only its own scripts and styles, talking only to this service, never framed. */
-const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * Serves the built console at /console: index.html for every console path (the console routes in
@@ -87,7 +88,11 @@ export class ConsoleAssetsController {
     if (existsSync(dir)) {
       for (const name of readdirSync(dir)) {
         const body = readFileSync(join(dir, name));
-        assets.set(name, { body, type: TYPES[extname(name)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+        assets.set(name, {
+          body,
+          type: TYPES[extname(name)] ?? 'application/octet-stream',
+          etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+        });
       }
     }
     // Not cached while missing, so a build after start-up is picked up.

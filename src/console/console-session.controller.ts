@@ -1,4 +1,17 @@
-import { BadRequestException, Body, Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../audit-trail/audit-trail.service';
@@ -58,19 +71,45 @@ export class ConsoleSessionController {
     if (dto.token !== undefined && dto.username !== undefined) throw new BadRequestException('sign in with a username and password, or with a token, not both');
     if (dto.token !== undefined) return this.signInWithToken(dto.token, request, reply);
     if (dto.username === undefined || dto.password === undefined) throw new BadRequestException('username and password are both required (or a token)');
-    if (this.config.console.group === undefined) throw new BadRequestException('signing in with directory credentials needs CONSOLE_GROUP (the directory group whose members may use the console); sign in with a token');
+    if (this.config.console.group === undefined)
+      throw new BadRequestException(
+        'signing in with directory credentials needs CONSOLE_GROUP (the directory group whose members may use the console); sign in with a token',
+      );
     const outcome = await this.logins.login(dto.username, dto.password, request.ip);
     const refuse = async (reason: string, status: 401 | 403, message: string) => {
-      await this.record(request, ANONYMOUS, 'audit.console.signin', `console sign-in of ${dto.username} refused`, { method: 'directory', username: dto.username!, reason }, true, { id: dto.username! });
+      await this.record(
+        request,
+        ANONYMOUS,
+        'audit.console.signin',
+        `console sign-in of ${dto.username} refused`,
+        { method: 'directory', username: dto.username!, reason },
+        true,
+        { id: dto.username! },
+      );
       throw status === 401 ? new UnauthorizedException(message) : new ForbiddenException(message);
     };
     if (!outcome.ok) return refuse(outcome.reason, 401, 'wrong username or password');
     if (!this.sessions.mayEnter(outcome.person)) {
-      return refuse('not a member of CONSOLE_GROUP', 403, `${outcome.person.displayName ?? dto.username} may not use the console: only members of ${this.config.console.group} may`);
+      return refuse(
+        'not a member of CONSOLE_GROUP',
+        403,
+        `${outcome.person.displayName ?? dto.username} may not use the console: only members of ${this.config.console.group} may`,
+      );
     }
     const { secret, entity } = await this.sessions.startForPerson(outcome.person);
-    const caller: ConsoleCaller = { kind: 'console', sessionId: entity.id, person: { guid: outcome.person.guid, name: entity.displayName, username: outcome.person.username, email: outcome.person.email, dn: outcome.person.dn } };
-    await this.record(request, caller, 'audit.console.signin', `console sign-in of ${entity.displayName}`, { method: 'directory', username: dto.username, session: entity.id }, false);
+    const caller: ConsoleCaller = {
+      kind: 'console',
+      sessionId: entity.id,
+      person: { guid: outcome.person.guid, name: entity.displayName, username: outcome.person.username, email: outcome.person.email, dn: outcome.person.dn },
+    };
+    await this.record(
+      request,
+      caller,
+      'audit.console.signin',
+      `console sign-in of ${entity.displayName}`,
+      { method: 'directory', username: dto.username, session: entity.id },
+      false,
+    );
     this.setCookie(request, reply, secret, this.sessions.maxAgeSeconds);
     return this.view(caller, entity.displayName);
   }
@@ -98,10 +137,19 @@ export class ConsoleSessionController {
     const wait = this.tokenFailures.retryAfterSeconds(request.ip);
     if (wait > 0) throw new TooManyRequestsException('too many failed sign-ins from this address; try again later', wait);
     const principal = await this.tokens.verify(token);
-    const reads = principal !== null && (isInstanceAdmin(principal) || (principal.projectId !== null && (principal.scopes.includes('read') || principal.scopes.includes('admin'))));
+    const reads =
+      principal !== null &&
+      (isInstanceAdmin(principal) || (principal.projectId !== null && (principal.scopes.includes('read') || principal.scopes.includes('admin'))));
     if (!principal || !reads) {
       this.tokenFailures.fail(request.ip);
-      await this.record(request, principal ?? ANONYMOUS, 'audit.console.signin', 'console sign-in with a token refused', { method: 'token', reason: principal ? 'token cannot read events' : 'unknown or revoked token' }, true);
+      await this.record(
+        request,
+        principal ?? ANONYMOUS,
+        'audit.console.signin',
+        'console sign-in with a token refused',
+        { method: 'token', reason: principal ? 'token cannot read events' : 'unknown or revoked token' },
+        true,
+      );
       if (!principal) throw new UnauthorizedException('the token is not valid');
       throw new ForbiddenException('this token cannot read events: sign in with a read or admin token');
     }
@@ -116,7 +164,9 @@ export class ConsoleSessionController {
   /** Who is signed in and what they may read. */
   private async view(caller: ConsoleCaller, name: string) {
     const everyProject = caller.person !== undefined || (caller.token !== undefined && isInstanceAdmin(caller.token));
-    const projects = everyProject ? (await this.projects.list()).map((p) => ({ id: p.id, name: p.name })) : [await this.projects.get(caller.token!.projectId!)].map((p) => ({ id: p.id, name: p.name }));
+    const projects = everyProject
+      ? (await this.projects.list()).map((p) => ({ id: p.id, name: p.name }))
+      : [await this.projects.get(caller.token!.projectId!)].map((p) => ({ id: p.id, name: p.name }));
     return {
       name,
       kind: caller.person ? 'directory' : 'token',
@@ -134,7 +184,15 @@ export class ConsoleSessionController {
     reply.header('cache-control', 'no-store');
   }
 
-  private record(request: Request, caller: Caller, action: string, description: string, fields: Record<string, string>, failed: boolean, actor?: { id: string }) {
+  private record(
+    request: Request,
+    caller: Caller,
+    action: string,
+    description: string,
+    fields: Record<string, string>,
+    failed: boolean,
+    actor?: { id: string },
+  ) {
     return this.trail.record({
       caller,
       actor,

@@ -60,7 +60,12 @@ export class ConsoleSessionService {
   }
 
   startForPerson(person: DirectoryPerson): Promise<NewSession> {
-    return this.start({ kind: 'directory', personGuid: person.guid, tokenId: null, displayName: person.displayName ?? person.username ?? person.email ?? person.guid });
+    return this.start({
+      kind: 'directory',
+      personGuid: person.guid,
+      tokenId: null,
+      displayName: person.displayName ?? person.username ?? person.email ?? person.guid,
+    });
   }
 
   startForToken(principal: Principal, name: string): Promise<NewSession> {
@@ -105,7 +110,14 @@ export class ConsoleSessionService {
   private async start(spec: Pick<ConsoleSessionEntity, 'kind' | 'personGuid' | 'tokenId' | 'displayName'>): Promise<NewSession> {
     const now = this.clock.now();
     const secret = randomBytes(32).toString('base64url');
-    const entity = this.sessions.create({ ...spec, secretHash: digest(secret), id: randomBytes(8).toString('hex'), createdAt: now, lastSeenAt: now, expiresAt: now + this.config.console.sessionMaxMs });
+    const entity = this.sessions.create({
+      ...spec,
+      secretHash: digest(secret),
+      id: randomBytes(8).toString('hex'),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.config.console.sessionMaxMs,
+    });
     await this.sessions.insert(entity);
     // Sessions that ended without a sign-out go when the next one starts.
     await this.sessions.delete({ expiresAt: LessThan(now) });

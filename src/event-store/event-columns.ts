@@ -1,14 +1,44 @@
 import type { CompleteAuditEvent } from './audit-event';
 
-
 /** The event table's columns in insert order; `eventRow` yields values in the same order. */
 export const EVENT_COLUMNS = [
-  'id', 'project_id', 'seq', 'source_api', 'action', 'crud', 'name', 'title', 'description',
-  'group_id', 'group_name', 'actor_id', 'actor_name', 'actor_href',
-  'target_id', 'target_name', 'target_type', 'target_href', 'source_ip', 'is_failure', 'is_anonymous',
-  'fields', 'metadata', 'created_at', 'received_at', 'component', 'version', 'external_id', 'hash',
-  'actor_guid', 'actor_username', 'actor_email', 'actor_dn', 'identity_status',
-  'actor_fields', 'target_fields', 'content_digest',
+  'id',
+  'project_id',
+  'seq',
+  'source_api',
+  'action',
+  'crud',
+  'name',
+  'title',
+  'description',
+  'group_id',
+  'group_name',
+  'actor_id',
+  'actor_name',
+  'actor_href',
+  'target_id',
+  'target_name',
+  'target_type',
+  'target_href',
+  'source_ip',
+  'is_failure',
+  'is_anonymous',
+  'fields',
+  'metadata',
+  'created_at',
+  'received_at',
+  'component',
+  'version',
+  'external_id',
+  'hash',
+  'actor_guid',
+  'actor_username',
+  'actor_email',
+  'actor_dn',
+  'identity_status',
+  'actor_fields',
+  'target_fields',
+  'content_digest',
 ] as const;
 
 /**
@@ -18,20 +48,52 @@ export const EVENT_COLUMNS = [
  */
 export function eventRecord(e: CompleteAuditEvent) {
   return {
-    id: e.id, project_id: e.projectId, source_api: e.sourceApi, action: e.action, crud: e.crud, name: e.name, title: e.title,
-    description: e.description, group_id: e.group?.id, group_name: e.group?.name, actor_id: e.actor?.id, actor_name: e.actor?.name,
-    actor_href: e.actor?.href, target_id: e.target?.id, target_name: e.target?.name, target_type: e.target?.type,
-    target_href: e.target?.href, source_ip: e.sourceIp, is_failure: e.isFailure, is_anonymous: e.isAnonymous,
-    fields: json(e.fields), metadata: json(e.metadata), created_at: e.created, received_at: e.received, component: e.component,
-    version: e.version, external_id: e.externalId, hash: e.hash, actor_guid: e.identity.guid, actor_username: e.identity.username,
-    actor_email: e.identity.email, actor_dn: e.identity.dn, identity_status: e.identity.status,
-    actor_fields: json(e.actor?.fields), target_fields: json(e.target?.fields), content_digest: e.contentDigest,
+    id: e.id,
+    project_id: e.projectId,
+    source_api: e.sourceApi,
+    action: e.action,
+    crud: e.crud,
+    name: e.name,
+    title: e.title,
+    description: e.description,
+    group_id: e.group?.id,
+    group_name: e.group?.name,
+    actor_id: e.actor?.id,
+    actor_name: e.actor?.name,
+    actor_href: e.actor?.href,
+    target_id: e.target?.id,
+    target_name: e.target?.name,
+    target_type: e.target?.type,
+    target_href: e.target?.href,
+    source_ip: e.sourceIp,
+    is_failure: e.isFailure,
+    is_anonymous: e.isAnonymous,
+    fields: json(e.fields),
+    metadata: json(e.metadata),
+    created_at: e.created,
+    received_at: e.received,
+    component: e.component,
+    version: e.version,
+    external_id: e.externalId,
+    hash: e.hash,
+    actor_guid: e.identity.guid,
+    actor_username: e.identity.username,
+    actor_email: e.identity.email,
+    actor_dn: e.identity.dn,
+    identity_status: e.identity.status,
+    actor_fields: json(e.actor?.fields),
+    target_fields: json(e.target?.fields),
+    content_digest: e.contentDigest,
   };
 }
 
 export type EventRecord = ReturnType<typeof eventRecord>;
 // Every column but seq is in the record, and nothing else.
-const RECORD_MATCHES_COLUMNS: [Exclude<(typeof EVENT_COLUMNS)[number], 'seq'>] extends [keyof EventRecord] ? ([keyof EventRecord] extends [(typeof EVENT_COLUMNS)[number]] ? true : never) : never = true;
+const RECORD_MATCHES_COLUMNS: [Exclude<(typeof EVENT_COLUMNS)[number], 'seq'>] extends [keyof EventRecord]
+  ? [keyof EventRecord] extends [(typeof EVENT_COLUMNS)[number]]
+    ? true
+    : never
+  : never = true;
 void RECORD_MATCHES_COLUMNS;
 
 /** The row's values in EVENT_COLUMNS order, NULL as null (for positional parameters). */
@@ -41,7 +103,17 @@ export function eventRow(e: CompleteAuditEvent, seq: number): unknown[] {
 }
 
 /** The columns free text searches, as stored (`fields` as its JSON text). */
-export const SEARCHABLE_COLUMNS = ['action', 'description', 'actor_id', 'actor_name', 'target_id', 'target_name', 'target_type', 'group_name', 'fields'] as const;
+export const SEARCHABLE_COLUMNS = [
+  'action',
+  'description',
+  'actor_id',
+  'actor_name',
+  'target_id',
+  'target_name',
+  'target_type',
+  'group_name',
+  'fields',
+] as const;
 
 /** The searchable values of a row (an event's record, or a stored row read back), in SEARCHABLE_COLUMNS order. */
 export function searchableValues(row: Partial<Record<(typeof SEARCHABLE_COLUMNS)[number], string | null | undefined>>): Array<string | null | undefined> {
@@ -58,7 +130,6 @@ export function countByProject(events: CompleteAuditEvent[]): Map<string, number
   for (const event of events) counts.set(event.projectId, (counts.get(event.projectId) ?? 0) + 1);
   return counts;
 }
-
 
 /**
  * How many events of a batch fall in each (project, group, crud, source API), for audit_group_counts;

@@ -20,8 +20,12 @@ function countedByGroup(filter: EventFilter): filter is EventFilter & { groupId:
 /** The service's own records (reads of the log, administration) are asked for, not met by chance: the source APIs to keep only, or to leave out. */
 function ownSources(filter: EventFilter): [only: string[], excluded: string[]] {
   const own = { 'read-audit': filter.reads ?? 'exclude', 'admin-audit': filter.admin ?? 'exclude' };
-  const only = Object.entries(own).filter(([, choice]) => choice === 'only').map(([source]) => source);
-  const excluded = Object.entries(own).filter(([, choice]) => choice === 'exclude').map(([source]) => source);
+  const only = Object.entries(own)
+    .filter(([, choice]) => choice === 'only')
+    .map(([source]) => source);
+  const excluded = Object.entries(own)
+    .filter(([, choice]) => choice === 'exclude')
+    .map(([source]) => source);
   return [only, excluded];
 }
 
@@ -96,15 +100,28 @@ export class AuditEventReader {
   /** The oldest and newest time among the newest `cap` matching events, and how many were read. */
   async span(projectId: string, filter: EventFilter, cap: number): Promise<{ from: number | null; to: number | null; count: number }> {
     const [inner, parameters] = this.capped(projectId, filter, cap, [['e.created_at', 'created_at']]);
-    const [row]: { lo: unknown; hi: unknown; n: unknown }[] = await this.events.manager.query(`SELECT MIN(m.created_at) AS lo, MAX(m.created_at) AS hi, COUNT(*) AS n FROM (${inner}) m`, parameters);
+    const [row]: { lo: unknown; hi: unknown; n: unknown }[] = await this.events.manager.query(
+      `SELECT MIN(m.created_at) AS lo, MAX(m.created_at) AS hi, COUNT(*) AS n FROM (${inner}) m`,
+      parameters,
+    );
     return { from: row.lo === null ? null : Number(row.lo), to: row.hi === null ? null : Number(row.hi), count: Number(row.n) };
   }
 
   /** The `top` most frequent values of each facet field among the newest `cap` matching events. */
   async facets(projectId: string, filter: EventFilter, top: number, cap: number): Promise<{ facets: Record<FacetField, FacetValue[]>; counted: number }> {
     const [inner, parameters] = this.capped(projectId, filter, cap, [
-      ['e.action', 'action'], ['e.actor_id', 'actor_id'], ['e.actor_guid', 'actor_guid'], ['e.actor_name', 'actor_name'], ['e.actor_username', 'actor_username'], ['e.target_id', 'target_id'], ['e.target_name', 'target_name'],
-      ['e.group_id', 'group_id'], ['e.group_name', 'group_name'], ['e.source_ip', 'source_ip'], ['e.is_failure', 'is_failure'], ['e.crud', 'crud'],
+      ['e.action', 'action'],
+      ['e.actor_id', 'actor_id'],
+      ['e.actor_guid', 'actor_guid'],
+      ['e.actor_name', 'actor_name'],
+      ['e.actor_username', 'actor_username'],
+      ['e.target_id', 'target_id'],
+      ['e.target_name', 'target_name'],
+      ['e.group_id', 'group_id'],
+      ['e.group_name', 'group_name'],
+      ['e.source_ip', 'source_ip'],
+      ['e.is_failure', 'is_failure'],
+      ['e.crud', 'crud'],
     ]);
     const none = 'CAST(NULL AS TEXT)';
     const parts: Record<FacetField, string> = {
@@ -121,7 +138,10 @@ export class AuditEventReader {
         SELECT f.facet, f.value, f.label, f.n, ROW_NUMBER() OVER (PARTITION BY f.facet ORDER BY f.n DESC, f.value) AS r
         FROM (${FACET_FIELDS.map((field) => parts[field]).join(' UNION ALL ')} UNION ALL SELECT '_counted', '', ${none}, COUNT(*) FROM m) f
       ) ranked WHERE r <= ${Math.trunc(top)} ORDER BY facet, r`;
-    const rows: { facet: FacetField | '_counted'; value: string; label: string | null; n: string | number }[] = await this.events.manager.query(sql, parameters);
+    const rows: { facet: FacetField | '_counted'; value: string; label: string | null; n: string | number }[] = await this.events.manager.query(
+      sql,
+      parameters,
+    );
     const facets = Object.fromEntries(FACET_FIELDS.map((field) => [field, [] as FacetValue[]])) as Record<FacetField, FacetValue[]>;
     let counted = 0;
     for (const row of rows) {
@@ -144,9 +164,11 @@ export class AuditEventReader {
       // LIKE narrows by index; substr makes it case-sensitive on SQLite too (its LIKE folds ASCII case).
       if (filter.action.prefix) {
         qb.andWhere("e.action LIKE :actionPrefix ESCAPE '\\'", { actionPrefix: `${likeLiteral(filter.action.value)}%` });
-        qb.andWhere('substr(e.action, 1, :actionPrefixLength) = :actionPrefixExact', { actionPrefixLength: [...filter.action.value].length, actionPrefixExact: filter.action.value });
-      }
-      else qb.andWhere('e.action = :action', { action: filter.action.value });
+        qb.andWhere('substr(e.action, 1, :actionPrefixLength) = :actionPrefixExact', {
+          actionPrefixLength: [...filter.action.value].length,
+          actionPrefixExact: filter.action.value,
+        });
+      } else qb.andWhere('e.action = :action', { action: filter.action.value });
     }
     if (filter.actions) {
       if (filter.actions.length === 0) qb.andWhere('1 = 0');
@@ -170,7 +192,8 @@ export class AuditEventReader {
     this.range(qb, 'created_at', filter.created);
     if (filter.actorId !== undefined) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.externalId !== undefined) qb.andWhere('e.external_id = :externalId', { externalId: filter.externalId });
-    if (filter.actorName !== undefined) qb.andWhere("LOWER(e.actor_name) LIKE :actorName ESCAPE '\\'", { actorName: `%${likeLiteral(filter.actorName.toLowerCase())}%` });
+    if (filter.actorName !== undefined)
+      qb.andWhere("LOWER(e.actor_name) LIKE :actorName ESCAPE '\\'", { actorName: `%${likeLiteral(filter.actorName.toLowerCase())}%` });
     if (filter.description !== undefined) {
       qb.andWhere("LOWER(e.description) LIKE :description ESCAPE '\\'", { description: `%${likeLiteral(filter.description.toLowerCase())}%` });
     }
@@ -183,10 +206,12 @@ export class AuditEventReader {
         qb.andWhere(
           new Brackets((either) => {
             either.where('e.actor_guid = :actorGuid', { actorGuid: filter.actor!.guid });
-            either.orWhere(new Brackets((unresolved) => {
-              unresolved.where('e.actor_guid IS NULL');
-              this.dialect.anyOf(unresolved as unknown as SelectQueryBuilder<AuditEventEntity>, 'actor_id', filter.actor!.ids, 'actorRawIds');
-            }));
+            either.orWhere(
+              new Brackets((unresolved) => {
+                unresolved.where('e.actor_guid IS NULL');
+                this.dialect.anyOf(unresolved as unknown as SelectQueryBuilder<AuditEventEntity>, 'actor_id', filter.actor!.ids, 'actorRawIds');
+              }),
+            );
           }),
         );
       } else if (filter.actor.ids.length === 1) qb.andWhere('e.actor_id = :actorRawId', { actorRawId: filter.actor.ids[0] });

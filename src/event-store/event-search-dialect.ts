@@ -58,7 +58,9 @@ export function checkSearchText(texts: string[], field: string): void {
   const words = texts.flatMap((text) => splitWords(text));
   const long = words.find((word) => word.length > MAX_WORD_LENGTH);
   if (long !== undefined) {
-    throw new InvalidInputException([{ field, rule: 'maxWordLength', message: `${field} has a word of ${long.length} characters; words are indexed up to ${MAX_WORD_LENGTH}` }]);
+    throw new InvalidInputException([
+      { field, rule: 'maxWordLength', message: `${field} has a word of ${long.length} characters; words are indexed up to ${MAX_WORD_LENGTH}` },
+    ]);
   }
   if (words.length > MAX_SEARCH_WORDS) {
     throw new InvalidInputException([{ field, rule: 'maxWords', message: `${field} has ${words.length} words; at most ${MAX_SEARCH_WORDS} are searched for` }]);

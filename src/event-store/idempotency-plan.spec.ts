@@ -11,7 +11,10 @@ describe('planBatch (external_id idempotency)', () => {
   it('inserts events without external_id and new external_ids', () => {
     const plan = planBatch([[event('a')], [event('b', 'x')]], []);
     expect(plan.inserts.map((e) => e.id)).toEqual(['a', 'b']);
-    expect(plan.outcomes).toEqual([{ ok: true, events: [{ id: 'a', hash: 'h-a' }] }, { ok: true, events: [{ id: 'b', hash: 'h-b' }] }]);
+    expect(plan.outcomes).toEqual([
+      { ok: true, events: [{ id: 'a', hash: 'h-a' }] },
+      { ok: true, events: [{ id: 'b', hash: 'h-b' }] },
+    ]);
   });
 
   it('answers a retry of a stored event with the original id and hash and inserts nothing', () => {

@@ -70,7 +70,13 @@ export function planBatch(units: CompleteAuditEvent[][], existing: ExistingExter
       } else {
         const field = unit.length > 1 ? `events[${index}].external_id` : 'external_id';
         conflict = new InvalidInputException(
-          [{ field, rule: 'isUniqueExternalId', message: `${field} "${event.externalId}" was already used for an event with different content (${original.id})` }],
+          [
+            {
+              field,
+              rule: 'isUniqueExternalId',
+              message: `${field} "${event.externalId}" was already used for an event with different content (${original.id})`,
+            },
+          ],
           HttpStatus.CONFLICT,
         );
       }

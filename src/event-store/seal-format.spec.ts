@@ -16,7 +16,22 @@ describe('seal format v1', () => {
 
   it('is frozen: the digest of a fixed row is the one the first seals were made with', () => {
     // Computed by the sealer before formats had names; a seal made then must verify forever.
-    const fixed = row({ id: 'e1', project_id: 'default', seq: '7', source_api: 'publisher', action: 'user.login', crud: 'c', description: 'Zoë logged in', actor_id: 'jdoe', is_failure: 1, is_anonymous: 0, fields: '{"a":"1"}', created_at: '1764000000000', received_at: 1764000000001, hash: 'ab'.repeat(32) });
+    const fixed = row({
+      id: 'e1',
+      project_id: 'default',
+      seq: '7',
+      source_api: 'publisher',
+      action: 'user.login',
+      crud: 'c',
+      description: 'Zoë logged in',
+      actor_id: 'jdoe',
+      is_failure: 1,
+      is_anonymous: 0,
+      fields: '{"a":"1"}',
+      created_at: '1764000000000',
+      received_at: 1764000000001,
+      hash: 'ab'.repeat(32),
+    });
     expect(valuesDigest(v1, fixed)).toBe('eec4899ccde1481a6c17a4be71008c9b80fc78078793a1c6896b347a7f2ba4b9');
   });
 

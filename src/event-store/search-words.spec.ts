@@ -4,7 +4,18 @@ import { MAX_SEARCH_TEXT, MAX_WORD_LENGTH, searchWordsOf, splitWords } from './s
 describe('search words', () => {
   it('splits on everything but letters and digits, lower-cased, in any script', () => {
     expect(splitWords('User.Login-Success jdoe@Corp.example.com {"région":"Zürich"} 東京 2600:1900::')).toEqual([
-      'user', 'login', 'success', 'jdoe', 'corp', 'example', 'com', 'région', 'zürich', '東京', '2600', '1900',
+      'user',
+      'login',
+      'success',
+      'jdoe',
+      'corp',
+      'example',
+      'com',
+      'région',
+      'zürich',
+      '東京',
+      '2600',
+      '1900',
     ]);
     expect(splitWords(' --- ')).toEqual([]);
   });

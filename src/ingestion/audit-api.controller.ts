@@ -23,7 +23,9 @@ export class AuditApiController {
   @Authorize('audit-api.publish')
   @ApiOperation({ summary: 'Record an audit event', description: 'Answers 201 with an empty text/plain body once the event is durably committed.' })
   @ApiBody({ type: AuditApiEventDto })
-  @ApiCreatedResponse({ description: 'Committed; the X-Event-Id header carries the event id (for a retry with the same external_id and content, the original event)' })
+  @ApiCreatedResponse({
+    description: 'Committed; the X-Event-Id header carries the event id (for a retry with the same external_id and content, the original event)',
+  })
   async record(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const dto = validateBody(AuditApiEventDto, body);
     const receivedAt = this.clock.now();

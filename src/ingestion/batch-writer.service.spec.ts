@@ -57,7 +57,10 @@ describe('BatchWriter (group commit)', () => {
     const store = new FakeStore();
     const w = writer(store, { maxSize: 4, maxWaitMs: 1000 });
     await Promise.all([w.submit([event('a'), event('b'), event('c')]), w.submit([event('d'), event('e')]), w.submit([event('f')])]);
-    expect(store.batches).toEqual([['a', 'b', 'c'], ['d', 'e', 'f']]);
+    expect(store.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+    ]);
   });
 
   it('gathers what arrives during a commit into the next batch', async () => {

@@ -47,7 +47,10 @@ function projectionV1(d: AuditEventDraft): Record<string, unknown> {
  * a retry of an older event into a 409.
  */
 const VERSIONS: Readonly<Record<string, (draft: AuditEventDraft) => string>> = {
-  v1: (draft) => createHash('sha256').update(stableJson(projectionV1(draft))).digest('hex'),
+  v1: (draft) =>
+    createHash('sha256')
+      .update(stableJson(projectionV1(draft)))
+      .digest('hex'),
 };
 const CURRENT = 'v1';
 

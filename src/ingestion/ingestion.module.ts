@@ -13,15 +13,7 @@ import { IngestionService } from './ingestion.service';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditApiController],
-  providers: [
-    BatchWriter,
-    EnrichmentPipeline,
-    IngestionMetrics,
-    IngestionService,
-    ReceivedTimeEnricher,
-    ClientAddressEnricher,
-    EventHashEnricher,
-  ],
+  providers: [BatchWriter, EnrichmentPipeline, IngestionMetrics, IngestionService, ReceivedTimeEnricher, ClientAddressEnricher, EventHashEnricher],
   exports: [IngestionService],
 })
 export class IngestionModule {}

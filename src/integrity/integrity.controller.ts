@@ -20,7 +20,10 @@ export class IntegrityController {
   @Authorize('events.read', projectQuery())
   @ApiQuery({ name: 'project', required: false, description: "default: the token's own project, or `default` for an admin token" })
   @ApiOperation({ summary: "Recomputes a project's chain of seals from the stored events: whether any sealed event or seal was changed, removed or inserted" })
-  @ApiOkResponse({ description: '{"project_id","ok","sealed_events","seals","sealed_through_seq","unsealed_events","head","problems":[{"seq_from","seq_to","problem"}],"problem_count"}' })
+  @ApiOkResponse({
+    description:
+      '{"project_id","ok","sealed_events","seals","sealed_through_seq","unsealed_events","head","problems":[{"seq_from","seq_to","problem"}],"problem_count"}',
+  })
   verify(@Req() request: AuthenticatedRequest): Promise<IntegrityReport> {
     return this.seals.verify(projectOf(request));
   }
@@ -29,7 +32,9 @@ export class IntegrityController {
   @HttpCode(200)
   @Authorize('events.seal', projectQuery('project', null))
   @ApiQuery({ name: 'project', required: false, description: "one project; default: the token's own project, or every project for the instance admin" })
-  @ApiOperation({ summary: "Seals now what a project (the instance admin: every project) committed since its last seal (otherwise every INTEGRITY_SEAL_INTERVAL_S)" })
+  @ApiOperation({
+    summary: 'Seals now what a project (the instance admin: every project) committed since its last seal (otherwise every INTEGRITY_SEAL_INTERVAL_S)',
+  })
   @ApiOkResponse({ description: '{"sealed_events": n}' })
   async seal(@Req() request: AuthenticatedRequest & FastifyRequest): Promise<{ sealed_events: number }> {
     const projectId = request.projectId ?? null;

@@ -168,7 +168,15 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
   /** Recomputes a project's whole chain from the stored rows and says what does not match. */
   async verify(projectId: string): Promise<IntegrityReport> {
     const report: IntegrityReport = {
-      project_id: projectId, ok: true, sealed_events: 0, seals: 0, sealed_through_seq: 0, unsealed_events: 0, head: null, problems: [], problem_count: 0,
+      project_id: projectId,
+      ok: true,
+      sealed_events: 0,
+      seals: 0,
+      sealed_through_seq: 0,
+      unsealed_events: 0,
+      head: null,
+      problems: [],
+      problem_count: 0,
     };
     const problem = (seqFrom: number, seqTo: number, text: string) => {
       report.ok = false;
@@ -177,14 +185,20 @@ export class SealService implements OnApplicationBootstrap, OnApplicationShutdow
     };
     let previous = GENESIS;
     let expectedFrom = 1;
-    for (let after = 0; ; ) {
-      const page = await this.seals.createQueryBuilder('s').where('s.project_id = :projectId AND s.seq_to > :after', { projectId, after }).orderBy('s.seq_to', 'ASC').limit(500).getMany();
+    for (let after = 0; ;) {
+      const page = await this.seals
+        .createQueryBuilder('s')
+        .where('s.project_id = :projectId AND s.seq_to > :after', { projectId, after })
+        .orderBy('s.seq_to', 'ASC')
+        .limit(500)
+        .getMany();
       if (page.length === 0) break;
       for (const seal of page) {
         report.seals += 1;
         if (seal.seqFrom !== expectedFrom) problem(seal.seqFrom, seal.seqTo, `seal does not follow the previous one (expected it to start at ${expectedFrom})`);
         if (seal.previousSeal !== previous) problem(seal.seqFrom, seal.seqTo, 'seal is not chained to the previous seal');
-        if (sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest) !== seal.seal) problem(seal.seqFrom, seal.seqTo, 'seal was altered');
+        if (sealHash(seal.previousSeal, projectId, seal.seqFrom, seal.seqTo, seal.eventsDigest) !== seal.seal)
+          problem(seal.seqFrom, seal.seqTo, 'seal was altered');
         const format = SEAL_FORMATS[seal.format];
         const range = format ? await this.source.rangeDigest(format, projectId, seal.seqFrom, seal.seqTo) : { count: 0, digest: '' };
         const expected = seal.seqTo - seal.seqFrom + 1;

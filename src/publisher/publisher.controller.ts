@@ -42,7 +42,11 @@ export class PublisherController {
   @HttpCode(201)
   @ApiOperation({ summary: `Report up to ${MAX_BULK_EVENTS} events atomically; answers [{id, hash}] in input order` })
   @ApiCreatedResponse({ description: '[{"id","hash"}, ...]' })
-  async reportMany(@Param('projectId') projectId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest & FastifyRequest): Promise<CommittedEvent[]> {
+  async reportMany(
+    @Param('projectId') projectId: string,
+    @Body() body: unknown,
+    @Req() request: AuthenticatedRequest & FastifyRequest,
+  ): Promise<CommittedEvent[]> {
     const events = bulkEvents(body);
     const errors: FieldError[] = [];
     const dtos = events.map((event, index) => {
@@ -70,7 +74,8 @@ function bulkEvents(body: unknown): unknown[] {
   const refuse = (field: string, rule: string, message: string) => new InvalidInputException([{ field, rule, message }]);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw refuse('body', 'isObject', 'body must be a JSON object {"events":[...]}');
   const unknown = Object.keys(body).filter((key) => key !== 'events');
-  if (unknown.length > 0) throw new InvalidInputException(unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })));
+  if (unknown.length > 0)
+    throw new InvalidInputException(unknown.map((field) => ({ field, rule: 'unknownField', message: `property ${field} should not exist` })));
   const events = (body as { events?: unknown }).events;
   if (!Array.isArray(events)) throw refuse('events', 'isArray', 'events must be an array of events');
   if (events.length === 0) throw refuse('events', 'arrayNotEmpty', 'events must contain at least one event');

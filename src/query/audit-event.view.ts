@@ -50,7 +50,16 @@ export function toEventView(e: AuditEventEntity): AuditEventView {
     actor:
       e.actorId === null
         ? null
-        : { id: e.actorId, name: e.actorName, href: e.actorHref, fields: e.actorFields, guid: e.actorGuid, username: e.actorUsername, email: e.actorEmail, dn: e.actorDn },
+        : {
+            id: e.actorId,
+            name: e.actorName,
+            href: e.actorHref,
+            fields: e.actorFields,
+            guid: e.actorGuid,
+            username: e.actorUsername,
+            email: e.actorEmail,
+            dn: e.actorDn,
+          },
     target: e.targetId === null ? null : { id: e.targetId, name: e.targetName, type: e.targetType, href: e.targetHref, fields: e.targetFields },
     group: e.groupId === null ? null : { id: e.groupId, name: e.groupName },
     source_ip: e.sourceIp,

@@ -16,8 +16,11 @@ type Request = AuthenticatedRequest & FastifyRequest;
 const ACTOR_RESOLUTION_HEADER = 'x-actor-resolution';
 
 /** The filters as the reader gave them, for the read's own audit event. */
-function givenFilters(dto: EventFiltersDto & { cursor?: string; limit?: string; format?: string; interval?: string; top?: string }): Record<string, string | undefined> {
-  const { project, actor, member_of, action, group, target, target_person, ip, since, until, failure, q, reads, admin, cursor, limit, format, interval, top } = dto;
+function givenFilters(
+  dto: EventFiltersDto & { cursor?: string; limit?: string; format?: string; interval?: string; top?: string },
+): Record<string, string | undefined> {
+  const { project, actor, member_of, action, group, target, target_person, ip, since, until, failure, q, reads, admin, cursor, limit, format, interval, top } =
+    dto;
   return { project, actor, member_of, action, group, target, target_person, ip, since, until, failure, q, reads, admin, cursor, limit, format, interval, top };
 }
 
@@ -59,27 +62,53 @@ export class EventsController {
 
   @Get('events/histogram')
   @Authorize('events.read', projectQuery())
-  @ApiOperation({ summary: 'Matching events counted per minute, hour or day (the listing\'s filters; interval=auto|minute|hour|day, tz_offset in minutes for local days)' })
-  @ApiOkResponse({ description: '{"interval","tz_offset","buckets":[{"start","count"}],"total","complete"} — complete is false when more than 100,000 events matched (the newest 100,000 were counted)' })
+  @ApiOperation({
+    summary: "Matching events counted per minute, hour or day (the listing's filters; interval=auto|minute|hour|day, tz_offset in minutes for local days)",
+  })
+  @ApiOkResponse({
+    description:
+      '{"interval","tz_offset","buckets":[{"start","count"}],"total","complete"} — complete is false when more than 100,000 events matched (the newest 100,000 were counted)',
+  })
   async histogram(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<Histogram> {
     const dto = validateBody(HistogramQueryDto, { ...raw });
     const projectId = projectOf(request);
     const histogram = await this.queries.histogram(dto, projectId);
     if (histogram.actor) reply.header(ACTOR_RESOLUTION_HEADER, histogram.actor.status);
-    await this.readAudit.record({ caller: request.caller!, projectId, kind: 'view', filters: { view: 'histogram', ...givenFilters(dto) }, rows: histogram.total, actorResolution: histogram.actor?.status, requestId: String(request.id), clientIp: request.ip });
+    await this.readAudit.record({
+      caller: request.caller!,
+      projectId,
+      kind: 'view',
+      filters: { view: 'histogram', ...givenFilters(dto) },
+      rows: histogram.total,
+      actorResolution: histogram.actor?.status,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
     return histogram;
   }
 
   @Get('events/facets')
   @Authorize('events.read', projectQuery())
-  @ApiOperation({ summary: 'The most frequent actions, actors, targets, groups, source IPs, failure and crud values among the matching events (the listing\'s filters; top values per field)' })
+  @ApiOperation({
+    summary:
+      "The most frequent actions, actors, targets, groups, source IPs, failure and crud values among the matching events (the listing's filters; top values per field)",
+  })
   @ApiOkResponse({ description: '{"facets":{"action":[{"value","label","count"}],...},"total","complete"}' })
   async facets(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<Facets> {
     const dto = validateBody(FacetsQueryDto, { ...raw });
     const projectId = projectOf(request);
     const facets = await this.queries.facets(dto, projectId);
     if (facets.actor) reply.header(ACTOR_RESOLUTION_HEADER, facets.actor.status);
-    await this.readAudit.record({ caller: request.caller!, projectId, kind: 'view', filters: { view: 'facets', ...givenFilters(dto) }, rows: facets.total, actorResolution: facets.actor?.status, requestId: String(request.id), clientIp: request.ip });
+    await this.readAudit.record({
+      caller: request.caller!,
+      projectId,
+      kind: 'view',
+      filters: { view: 'facets', ...givenFilters(dto) },
+      rows: facets.total,
+      actorResolution: facets.actor?.status,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
     return facets;
   }
 
@@ -89,7 +118,15 @@ export class EventsController {
   async event(@Param('id') id: string, @Req() request: Request): Promise<EventDetail> {
     const projectId = projectOf(request);
     const detail = await this.details.detail(projectId, id);
-    await this.readAudit.record({ caller: request.caller!, projectId, kind: 'view', filters: { event: id }, rows: 1, requestId: String(request.id), clientIp: request.ip });
+    await this.readAudit.record({
+      caller: request.caller!,
+      projectId,
+      kind: 'view',
+      filters: { event: id },
+      rows: 1,
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
     return detail;
   }
 

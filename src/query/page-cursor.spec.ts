@@ -8,12 +8,15 @@ describe('page cursor', () => {
     expect(decodeCursor(cursor)).toBe(12345);
   });
 
-  it.each(['', 'garbage', Buffer.from('{"s":-1}').toString('base64url'), Buffer.from('{"s":"1"}').toString('base64url')])('refuses %p naming the field', (cursor) => {
-    expect(() => decodeCursor(cursor)).toThrow(InvalidInputException);
-    try {
-      decodeCursor(cursor);
-    } catch (error) {
-      expect((error as InvalidInputException).fieldErrors[0].field).toBe('cursor');
-    }
-  });
+  it.each(['', 'garbage', Buffer.from('{"s":-1}').toString('base64url'), Buffer.from('{"s":"1"}').toString('base64url')])(
+    'refuses %p naming the field',
+    (cursor) => {
+      expect(() => decodeCursor(cursor)).toThrow(InvalidInputException);
+      try {
+        decodeCursor(cursor);
+      } catch (error) {
+        expect((error as InvalidInputException).fieldErrors[0].field).toBe('cursor');
+      }
+    },
+  );
 });

@@ -16,14 +16,7 @@ import { ReadAuditService } from './read-audit.service';
 @Module({
   imports: [TypeOrmModule.forFeature([DisplayTemplateEntity]), AuditTrailModule, IntegrityModule],
   controllers: [EventsController, RetracedGraphqlController],
-  providers: [
-    QueryService,
-    EventExportService,
-    ReadAuditService,
-    RetracedGraphqlService,
-    DisplayTemplateService,
-    EventDetailService,
-  ],
+  providers: [QueryService, EventExportService, ReadAuditService, RetracedGraphqlService, DisplayTemplateService, EventDetailService],
   exports: [QueryService, RetracedGraphqlService, ReadAuditService, EventExportService, DisplayTemplateService],
 })
 export class QueryModule {}

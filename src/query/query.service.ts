@@ -4,7 +4,17 @@ import { InvalidInputException } from '../infrastructure/http/api-error';
 import { AuditEventReader } from '../event-store/event-reader';
 import { AuditEventView, toEventView } from './audit-event.view';
 import type { EventFiltersDto, FacetsQueryDto, HistogramQueryDto, ListEventsQueryDto } from './dto/list-events.query';
-import { DEFAULT_PAGE_SIZE, EventFilter, EventQuery, FacetField, FacetValue, HistogramInterval, INTERVAL_MS, MAX_COUNTED_EVENTS, MAX_PAGE_SIZE } from '../event-store/event-query';
+import {
+  DEFAULT_PAGE_SIZE,
+  EventFilter,
+  EventQuery,
+  FacetField,
+  FacetValue,
+  HistogramInterval,
+  INTERVAL_MS,
+  MAX_COUNTED_EVENTS,
+  MAX_PAGE_SIZE,
+} from '../event-store/event-query';
 import type { SearchArgs, SearchConnection } from './graphql/retraced-search.schema';
 import { checkSearchText } from '../event-store/event-search-dialect';
 import { parseRetracedSearch } from './search/retraced-search-query';
@@ -130,7 +140,10 @@ export class QueryService {
     }
     if (dto.target_person !== undefined) {
       const resolution = await this.identities.resolve(dto.target_person, { budgetMs: ACTOR_RESOLVE_BUDGET_MS });
-      const names = resolution.status === 'resolved' ? [resolution.person.guid, resolution.person.username, resolution.person.email, resolution.person.upn, resolution.person.dn] : [];
+      const names =
+        resolution.status === 'resolved'
+          ? [resolution.person.guid, resolution.person.username, resolution.person.email, resolution.person.upn, resolution.person.dn]
+          : [];
       filter.anyTarget = [...new Set([dto.target_person, ...names].filter((v): v is string => Boolean(v)))];
     }
     if (dto.group !== undefined) filter.groupId = dto.group;
@@ -140,7 +153,10 @@ export class QueryService {
     if (dto.since !== undefined || dto.until !== undefined) {
       const from = dto.since === undefined ? undefined : Date.parse(dto.since);
       const to = dto.until === undefined ? undefined : Date.parse(dto.until);
-      for (const [field, value] of [['since', from], ['until', to]] as const) {
+      for (const [field, value] of [
+        ['since', from],
+        ['until', to],
+      ] as const) {
         // ISO 8601 forms JavaScript cannot read (week dates, ordinal dates, basic format).
         if (value !== undefined && Number.isNaN(value)) {
           throw new InvalidInputException([{ field, rule: 'isDateTime', message: `${field} must be a date-time such as 2026-11-01T00:00:00Z` }]);
@@ -171,7 +187,8 @@ export class QueryService {
     if (args.first != null && args.last != null) throw refuse('first', 'first and last cannot be used together');
     if (args.after && args.before) throw refuse('after', 'after and before cannot be used together');
     const size = args.first ?? args.last ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw refuse(args.first != null ? 'first' : 'last', `page size must be 1 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)
+      throw refuse(args.first != null ? 'first' : 'last', `page size must be 1 to ${MAX_PAGE_SIZE}`);
     const filter = parseRetracedSearch(args.query ?? '');
     if (scope) {
       filter.groupId = scope.groupId;
@@ -198,7 +215,9 @@ export class QueryService {
     const { filter, actor } = await this.interpret(dto);
     const offsetMinutes = dto.tz_offset === undefined ? 0 : Number(dto.tz_offset);
     if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 840) {
-      throw new InvalidInputException([{ field: 'tz_offset', rule: 'isTimeZoneOffset', message: 'tz_offset must be a whole number of minutes from -840 to 840' }]);
+      throw new InvalidInputException([
+        { field: 'tz_offset', rule: 'isTimeZoneOffset', message: 'tz_offset must be a whole number of minutes from -840 to 840' },
+      ]);
     }
     return this.gate.run(projectId, async () => {
       let interval: HistogramInterval;

@@ -11,8 +11,15 @@ describe('ReadGate', () => {
     const gate = new ReadGate(2, 4, 20);
     const holds = [deferred(), deferred(), deferred()];
     const started: string[] = [];
-    const reads = holds.map((hold, i) => gate.run('A', async () => { started.push(`A${i}`); await hold.promise; }));
-    const other = gate.run('B', async () => { started.push('B'); });
+    const reads = holds.map((hold, i) =>
+      gate.run('A', async () => {
+        started.push(`A${i}`);
+        await hold.promise;
+      }),
+    );
+    const other = gate.run('B', async () => {
+      started.push('B');
+    });
     await other;
     expect(started).toEqual(['A0', 'A1', 'B']);
     holds[0].resolve();
@@ -33,7 +40,11 @@ describe('ReadGate', () => {
     hold.resolve();
     await first;
     expect(await queued).toBe('ok');
-    await expect(gate.run('A', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      gate.run('A', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await gate.run('A', async () => 'again')).toBe('again');
   });
 });

@@ -30,11 +30,11 @@
  *
  * Pure and dependency-free (node:crypto only).
  */
-import { createHash } from "node:crypto";
+import { createHash } from 'node:crypto';
 
 export type RetracedFields = Record<string, string>;
 
-export type RetracedCrud = "c" | "r" | "u" | "d";
+export type RetracedCrud = 'c' | 'r' | 'u' | 'd';
 
 export interface RetracedGroup {
   id: string;
@@ -90,13 +90,13 @@ const hasOwn = Object.prototype.hasOwnProperty;
  */
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined) return true;
-  if (typeof value === "string") return value.length === 0;
+  if (typeof value === 'string') return value.length === 0;
   if (Array.isArray(value)) return value.length === 0;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return (value as unknown as { length: number }).length === 0;
   }
   if (value instanceof Map || value instanceof Set) return value.size === 0;
-  if (typeof value === "object" || typeof value === "function") {
+  if (typeof value === 'object' || typeof value === 'function') {
     for (const key in value) {
       if (hasOwn.call(value, key)) return false;
     }
@@ -120,7 +120,7 @@ function passOne(value: unknown): unknown {
   if (!value) return value;
   const v = value as { replace?: unknown };
   if (!v.replace) return value;
-  return (value as string).replace(/%/g, "%25").replace(/:/g, "%3A");
+  return (value as string).replace(/%/g, '%25').replace(/:/g, '%3A');
 }
 
 /** encodePassTwo: `=` -> `%3D`, then `;` -> `%3B` (same pass-through rules). */
@@ -128,13 +128,13 @@ function passTwo(value: unknown): unknown {
   if (!value) return value;
   const v = value as { replace?: unknown };
   if (!v.replace) return value;
-  return (value as string).replace(/=/g, "%3D").replace(/;/g, "%3B");
+  return (value as string).replace(/=/g, '%3D').replace(/;/g, '%3B');
 }
 
 /** `k=v;` pairs in `Object.keys(map).sort()` order, both sides double-escaped. */
 function encodeMap(map: unknown): string {
   const record = map as Record<string, unknown>;
-  let out = "";
+  let out = '';
   for (const key of Object.keys(record).sort()) {
     out += `${passTwo(passOne(key))}=${passTwo(passOne(record[key]))};`;
   }
@@ -142,9 +142,9 @@ function encodeMap(map: unknown): string {
 }
 
 const REQUIRED_SUBFIELDS: ReadonlyArray<readonly [string, string]> = [
-  ["group", "group.id"],
-  ["target", "target.id"],
-  ["actor", "actor.id"],
+  ['group', 'group.id'],
+  ['target', 'target.id'],
+  ['actor', 'actor.id'],
 ];
 
 /** The same checks, order and messages as the client's `computeHash`. */
@@ -152,15 +152,13 @@ function validate(event: RetracedPublisherEvent, id: string): void {
   if (!id) {
     throw new Error("Canonicalization failed: missing required event attribute 'id'");
   }
-  if (isEmpty(member(event, "action"))) {
+  if (isEmpty(member(event, 'action'))) {
     throw new Error("Canonicalization failed: missing required event attribute 'action'");
   }
   for (const [field, subfield] of REQUIRED_SUBFIELDS) {
     const parent = member(event, field);
-    if (!isEmpty(parent) && isEmpty(member(parent, "id"))) {
-      throw new Error(
-        `Canonicalization failed: missing attribute '${subfield}' which is required when '${field}' is present.`,
-      );
+    if (!isEmpty(parent) && isEmpty(member(parent, 'id'))) {
+      throw new Error(`Canonicalization failed: missing attribute '${subfield}' which is required when '${field}' is present.`);
     }
   }
 }
@@ -173,18 +171,18 @@ function validate(event: RetracedPublisherEvent, id: string): void {
 export function retracedCanonicalString(event: RetracedPublisherEvent, id: string): string {
   validate(event, id);
 
-  let s = "";
+  let s = '';
   s += `${passOne(id)}:`;
   s += `${passOne(event.action)}:`;
-  s += isEmpty(event.target) ? ":" : `${passOne(member(event.target, "id"))}:`;
-  s += isEmpty(event.actor) ? ":" : `${passOne(member(event.actor, "id"))}:`;
-  s += isEmpty(event.group) ? ":" : `${passOne(member(event.group, "id"))}:`;
-  s += isEmpty(event.source_ip) ? ":" : `${passOne(event.source_ip)}:`;
-  s += event.is_failure ? "1:" : "0:";
-  s += event.is_anonymous ? "1:" : "0:";
+  s += isEmpty(event.target) ? ':' : `${passOne(member(event.target, 'id'))}:`;
+  s += isEmpty(event.actor) ? ':' : `${passOne(member(event.actor, 'id'))}:`;
+  s += isEmpty(event.group) ? ':' : `${passOne(member(event.group, 'id'))}:`;
+  s += isEmpty(event.source_ip) ? ':' : `${passOne(event.source_ip)}:`;
+  s += event.is_failure ? '1:' : '0:';
+  s += event.is_anonymous ? '1:' : '0:';
 
   // Absent (falsy) fields -> a lone ":" placeholder; present-but-empty `{}` -> nothing.
-  s += event.fields ? encodeMap(event.fields) : ":";
+  s += event.fields ? encodeMap(event.fields) : ':';
 
   if (event.external_id) {
     s += `:${passOne(event.external_id)}`;
@@ -197,5 +195,5 @@ export function retracedCanonicalString(event: RetracedPublisherEvent, id: strin
 
 /** Lower-case hex SHA-256 of the UTF-8 canonical string: the `hash` Retraced returns. */
 export function retracedHash(event: RetracedPublisherEvent, id: string): string {
-  return createHash("sha256").update(retracedCanonicalString(event, id), "utf8").digest("hex");
+  return createHash('sha256').update(retracedCanonicalString(event, id), 'utf8').digest('hex');
 }

@@ -64,6 +64,7 @@ export function callerActor(caller: Caller): { id: string; name?: string } | und
   if (caller.kind === 'viewer') return { id: caller.actorId };
   if (caller.kind === 'enterprise') return { id: `enterprise-token:${caller.tokenId}`, name: caller.displayName };
   // A console reader is recorded as the person (their directory GUID), or as the token they signed in with.
-  if (caller.kind === 'console') return caller.person ? { id: caller.person.guid, name: caller.person.name } : caller.token ? callerActor(caller.token) : undefined;
+  if (caller.kind === 'console')
+    return caller.person ? { id: caller.person.guid, name: caller.person.name } : caller.token ? callerActor(caller.token) : undefined;
   return undefined;
 }

@@ -70,7 +70,12 @@ export class TokenService implements OnApplicationBootstrap {
     this.logger.warn({ msg: 'AUDIT_ADMIN_TOKEN is not set; generated an admin token and printed it once' });
   }
 
-  async create(spec: { id?: string; projectId: string | null; name: string; scopes: readonly TokenScope[] }): Promise<{ token: string; entity: ApiTokenEntity }> {
+  async create(spec: {
+    id?: string;
+    projectId: string | null;
+    name: string;
+    scopes: readonly TokenScope[];
+  }): Promise<{ token: string; entity: ApiTokenEntity }> {
     const scope = formatScopes(spec.scopes);
     const token = `${scope.replace(/ /g, '-')}_${randomBytes(32).toString('base64url')}`;
     const entity = this.tokens.create({
@@ -103,7 +108,7 @@ export class TokenService implements OnApplicationBootstrap {
     const result = await this.tokens.update({ id: tokenId, projectId: projectId ?? IsNull(), revokedAt: IsNull() }, { revokedAt: this.clock.now() });
     if (!result.affected) throw new NotFoundException(`no active token ${tokenId} in ${projectId === null ? 'the instance' : `project ${projectId}`}`);
     this.cache.clear();
-    return (this.tokens.findOneByOrFail({ id: tokenId }));
+    return this.tokens.findOneByOrFail({ id: tokenId });
   }
 
   /** The principal of a token by its id (a console session signed in with it), or null once revoked. */

@@ -34,11 +34,24 @@ export class EnterpriseSearchService {
   /** One page of an ad hoc search: `actor_id` is any name of the person (every alias matches). */
   async adhoc(caller: EnterpriseCaller, params: { actorId?: string; action?: string; pageSize: number; afterSeq?: number }): Promise<EventPage> {
     const { filter } = await this.queries.interpret({ actor: params.actorId, action: params.action });
-    return this.queries.page({ projectId: caller.projectId, filter: this.confined(caller, filter), order: 'asc', afterSeq: params.afterSeq, limit: params.pageSize });
+    return this.queries.page({
+      projectId: caller.projectId,
+      filter: this.confined(caller, filter),
+      order: 'asc',
+      afterSeq: params.afterSeq,
+      limit: params.pageSize,
+    });
   }
 
   async save(caller: EnterpriseCaller, name: string, body: SavedSearchBody): Promise<SavedSearchEntity> {
-    const entity = this.saved.create({ id: randomBytes(16).toString('hex'), projectId: caller.projectId, groupId: caller.groupId, name, body: JSON.stringify(body), createdAt: this.clock.now() });
+    const entity = this.saved.create({
+      id: randomBytes(16).toString('hex'),
+      projectId: caller.projectId,
+      groupId: caller.groupId,
+      name,
+      body: JSON.stringify(body),
+      createdAt: this.clock.now(),
+    });
     await this.saved.insert(entity);
     return entity;
   }
@@ -81,7 +94,13 @@ export class EnterpriseSearchService {
       filter.anyActor = { guids, ids: body.actor_ids };
     }
     if (body.start !== undefined) filter.created = { from: Date.parse(body.start) };
-    const page = await this.queries.page({ projectId: caller.projectId, filter: this.confined(caller, filter), order: 'asc', afterSeq: active.afterSeq, limit: pageSize });
+    const page = await this.queries.page({
+      projectId: caller.projectId,
+      filter: this.confined(caller, filter),
+      order: 'asc',
+      afterSeq: active.afterSeq,
+      limit: pageSize,
+    });
     const last = page.events[page.events.length - 1];
     const nextToken = randomBytes(16).toString('hex');
     await this.active.update({ id }, { afterSeq: last ? last.seq : active.afterSeq, nextToken });

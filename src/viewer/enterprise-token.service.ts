@@ -23,7 +23,12 @@ export class EnterpriseTokenService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async create(spec: { projectId: string; groupId: string; displayName: string; viewLogAction?: string }): Promise<{ token: string; entity: EnterpriseTokenEntity }> {
+  async create(spec: {
+    projectId: string;
+    groupId: string;
+    displayName: string;
+    viewLogAction?: string;
+  }): Promise<{ token: string; entity: EnterpriseTokenEntity }> {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const entity = this.tokens.create({
       id: randomBytes(16).toString('hex'),
@@ -75,7 +80,14 @@ export class EnterpriseTokenService {
     const row = await this.tokens.findOneBy({ tokenHash: key });
     const caller: EnterpriseCaller | null =
       row && row.revokedAt === null
-        ? { kind: 'enterprise', tokenId: row.id, displayName: row.displayName, projectId: row.projectId, groupId: row.groupId, viewLogAction: row.viewLogAction }
+        ? {
+            kind: 'enterprise',
+            tokenId: row.id,
+            displayName: row.displayName,
+            projectId: row.projectId,
+            groupId: row.groupId,
+            viewLogAction: row.viewLogAction,
+          }
         : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(key, { caller, until: now + CACHE_TTL_MS });

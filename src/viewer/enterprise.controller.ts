@@ -32,7 +32,8 @@ function pageSize(raw: unknown): number {
 
 function optionalString(raw: unknown, field: string, max = 1024): string | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > max) throw new InvalidInputException([{ field, rule: 'isString', message: `${field} must be one string of at most ${max} characters` }]);
+  if (typeof raw !== 'string' || raw.length > max)
+    throw new InvalidInputException([{ field, rule: 'isString', message: `${field} must be one string of at most ${max} characters` }]);
   return raw;
 }
 
@@ -74,7 +75,12 @@ export class EnterpriseController {
 
   @Get('search/adhoc')
   @ApiOperation({ summary: 'Events of an actor (any of their names) and/or an action, oldest first, page_size up to 200; send the ETag back to continue' })
-  async adhoc(@Query() query: Record<string, unknown>, @Headers('etag') etag: string | undefined, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply) {
+  async adhoc(
+    @Query() query: Record<string, unknown>,
+    @Headers('etag') etag: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const caller = enterpriseOf(request);
     const size = pageSize(query.page_size);
     const page = await this.searches.adhoc(caller, {
@@ -84,7 +90,12 @@ export class EnterpriseController {
       afterSeq: etag ? decodeCursor(etag.replace(/^W\//, '').replace(/"/g, ''), 'etag') : undefined,
     });
     if (page.next_cursor) reply.header('etag', page.next_cursor);
-    await this.record(request, caller, { kind: 'adhoc', actor_id: query.actor_id as string | undefined, action: query.action as string | undefined }, page.events.length);
+    await this.record(
+      request,
+      caller,
+      { kind: 'adhoc', actor_id: query.actor_id as string | undefined, action: query.action as string | undefined },
+      page.events.length,
+    );
     return page.events;
   }
 
@@ -126,7 +137,13 @@ export class EnterpriseController {
     return this.graphql.execute(body, {
       projectId: caller.projectId,
       scope: { groupId: caller.groupId, targetId: null },
-      record: (searches) => this.record(request, caller, searchFilters(searches), searches.reduce((sum, s) => sum + s.rows, 0)),
+      record: (searches) =>
+        this.record(
+          request,
+          caller,
+          searchFilters(searches),
+          searches.reduce((sum, s) => sum + s.rows, 0),
+        ),
     });
   }
 

@@ -61,7 +61,12 @@ export class ViewerSessionService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // Every replica must sign with the same key: the first to start makes it, the others read it.
-    await this.secrets.createQueryBuilder().insert().values({ name: SIGNING_KEY, value: randomBytes(32).toString('base64'), createdAt: this.clock.now() }).orIgnore().execute();
+    await this.secrets
+      .createQueryBuilder()
+      .insert()
+      .values({ name: SIGNING_KEY, value: randomBytes(32).toString('base64'), createdAt: this.clock.now() })
+      .orIgnore()
+      .execute();
     const stored = await this.secrets.findOneByOrFail({ name: SIGNING_KEY });
     this.key = Buffer.from(stored.value, 'base64');
   }
@@ -146,7 +151,10 @@ export class ViewerSessionService implements OnApplicationBootstrap {
   /** One query for every revocation a live session could still be subject to, instead of one per request. */
   private async readRevocations(): Promise<void> {
     const now = this.clock.now();
-    const rows = await this.revoked.createQueryBuilder('r').where('r.revoked_at > :since', { since: now - this.config.viewer.sessionTtlMs }).getMany();
+    const rows = await this.revoked
+      .createQueryBuilder('r')
+      .where('r.revoked_at > :since', { since: now - this.config.viewer.sessionTtlMs })
+      .getMany();
     const next = new Map(rows.map((row) => [revocationKey(row.projectId, row.groupId, row.actorId), row.revokedAt]));
     // A revocation made here while the snapshot was read is kept, not lost until the next read.
     for (const [key, revokedAt] of this.revocations) if (revokedAt >= now && (next.get(key) ?? -1) < revokedAt) next.set(key, revokedAt);

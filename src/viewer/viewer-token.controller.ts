@@ -63,11 +63,19 @@ export class ViewerTokenController {
     return { token };
   }
 
-  @Delete(['viewer/v1/project/:projectId/group/:groupId/actor/:actorId/viewersessions', 'auditlog/viewer/v1/project/:projectId/group/:groupId/actor/:actorId/viewersessions'])
+  @Delete([
+    'viewer/v1/project/:projectId/group/:groupId/actor/:actorId/viewersessions',
+    'auditlog/viewer/v1/project/:projectId/group/:groupId/actor/:actorId/viewersessions',
+  ])
   @HttpCode(204)
   @Authorize('viewer.grant', projectParam())
-  @ApiOperation({ summary: "Revoke every viewer session of an actor in a group, at once" })
-  async revokeSessions(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('actorId') actorId: string, @Req() request: Request): Promise<void> {
+  @ApiOperation({ summary: 'Revoke every viewer session of an actor in a group, at once' })
+  async revokeSessions(
+    @Param('projectId') projectId: string,
+    @Param('groupId') groupId: string,
+    @Param('actorId') actorId: string,
+    @Req() request: Request,
+  ): Promise<void> {
     await this.sessions.revokeSessions(projectId, groupId, actorId);
     await this.trail.record({
       caller: principalOf(request),
@@ -89,7 +97,13 @@ export class ViewerTokenController {
   async createEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
     const dto = validateBody(PublisherEnterpriseTokenDto, body);
     const { token, entity } = await this.enterprise.create({ projectId, groupId, displayName: dto.display_name, viewLogAction: dto.view_log_action });
-    await recordEnterpriseTokenChange(this.trail, { caller: principalOf(request), entity, what: 'create', requestId: String(request.id), clientIp: request.ip });
+    await recordEnterpriseTokenChange(this.trail, {
+      caller: principalOf(request),
+      entity,
+      what: 'create',
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
     return { id: entity.id, token, display_name: entity.displayName, view_log_action: entity.viewLogAction };
   }
 
@@ -97,25 +111,59 @@ export class ViewerTokenController {
   @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: "A group's enterprise tokens (no secrets)" })
   async listEnterpriseTokens(@Param('projectId') projectId: string, @Param('groupId') groupId: string) {
-    return (await this.enterprise.list(projectId, groupId)).map((t) => ({ id: t.id, display_name: t.displayName, view_log_action: t.viewLogAction, created: new Date(t.createdAt).toISOString() }));
+    return (await this.enterprise.list(projectId, groupId)).map((t) => ({
+      id: t.id,
+      display_name: t.displayName,
+      view_log_action: t.viewLogAction,
+      created: new Date(t.createdAt).toISOString(),
+    }));
   }
 
-  @Put(['publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId', 'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId'])
+  @Put([
+    'publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId',
+    'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId',
+  ])
   @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: 'Rename an enterprise token' })
-  async renameEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('tokenId') tokenId: string, @Body() body: unknown, @Req() request: Request) {
+  async renameEnterpriseToken(
+    @Param('projectId') projectId: string,
+    @Param('groupId') groupId: string,
+    @Param('tokenId') tokenId: string,
+    @Body() body: unknown,
+    @Req() request: Request,
+  ) {
     const dto = validateBody(PublisherEnterpriseTokenDto, body);
     const entity = await this.enterprise.rename(projectId, groupId, tokenId, dto.display_name);
-    await recordEnterpriseTokenChange(this.trail, { caller: principalOf(request), entity, what: 'update', requestId: String(request.id), clientIp: request.ip });
+    await recordEnterpriseTokenChange(this.trail, {
+      caller: principalOf(request),
+      entity,
+      what: 'update',
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
     return { id: entity.id, display_name: entity.displayName, view_log_action: entity.viewLogAction };
   }
 
-  @Delete(['publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId', 'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId'])
+  @Delete([
+    'publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId',
+    'auditlog/publisher/v1/project/:projectId/group/:groupId/enterprisetoken/:tokenId',
+  ])
   @HttpCode(204)
   @Authorize('viewer.grant', projectParam())
   @ApiOperation({ summary: 'Revoke an enterprise token' })
-  async revokeEnterpriseToken(@Param('projectId') projectId: string, @Param('groupId') groupId: string, @Param('tokenId') tokenId: string, @Req() request: Request): Promise<void> {
+  async revokeEnterpriseToken(
+    @Param('projectId') projectId: string,
+    @Param('groupId') groupId: string,
+    @Param('tokenId') tokenId: string,
+    @Req() request: Request,
+  ): Promise<void> {
     const entity = await this.enterprise.revoke(projectId, groupId, tokenId);
-    await recordEnterpriseTokenChange(this.trail, { caller: principalOf(request), entity, what: 'delete', requestId: String(request.id), clientIp: request.ip });
+    await recordEnterpriseTokenChange(this.trail, {
+      caller: principalOf(request),
+      entity,
+      what: 'delete',
+      requestId: String(request.id),
+      clientIp: request.ip,
+    });
   }
 }

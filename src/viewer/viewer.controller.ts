@@ -154,7 +154,14 @@ export class ViewerController {
     const dto = validateBody(EnterpriseTokenNameDto, body);
     const { token, entity } = await this.enterprise.create({ projectId: viewer.projectId, groupId: viewer.groupId, displayName: dto.displayName });
     await recordEnterpriseTokenChange(this.trail, { caller: viewer, entity, what: 'create', requestId: String(request.id), clientIp: request.ip });
-    return { id: entity.id, token, display_name: entity.displayName, project_id: entity.projectId, group_id: entity.groupId, view_log_action: entity.viewLogAction };
+    return {
+      id: entity.id,
+      token,
+      display_name: entity.displayName,
+      project_id: entity.projectId,
+      group_id: entity.groupId,
+      view_log_action: entity.viewLogAction,
+    };
   }
 
   @Put('project/:projectId/eitapi_token/:tokenId')
@@ -177,11 +184,17 @@ export class ViewerController {
     const entity = await this.enterprise.revoke(viewer.projectId, viewer.groupId, tokenId);
     await recordEnterpriseTokenChange(this.trail, { caller: viewer, entity, what: 'delete', requestId: String(request.id), clientIp: request.ip });
   }
-
 }
 
 function exportView(entity: ViewerExportEntity) {
-  return { id: entity.id, name: entity.name, body: entity.body, project_id: entity.projectId, group_id: entity.groupId, created: new Date(entity.createdAt).toISOString() };
+  return {
+    id: entity.id,
+    name: entity.name,
+    body: entity.body,
+    project_id: entity.projectId,
+    group_id: entity.groupId,
+    created: new Date(entity.createdAt).toISOString(),
+  };
 }
 
 /** The widget's export body as a filter: its search, the CRUD boxes ticked, and the time range. */

@@ -67,8 +67,20 @@ export class PublisherEnterpriseTokenDto {
 
 export class SavedSearchDto {
   @ApiProperty({ example: 'Logins' }) @IsNotEmpty() @MaxLength(256) @IsString() name: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @MaxLength(512, { each: true }) @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() actions?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @MaxLength(1024, { each: true }) @IsString({ each: true }) @ArrayMaxSize(100) @IsArray() actor_ids?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @MaxLength(512, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(100)
+  @IsArray()
+  actions?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @MaxLength(1024, { each: true })
+  @IsString({ each: true })
+  @ArrayMaxSize(100)
+  @IsArray()
+  actor_ids?: string[];
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateTime() start?: string;
 }
 

@@ -82,4 +82,12 @@ export class InstanceSecretEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber }) createdAt: number;
 }
 
-export const VIEWER_ENTITIES = [ViewerTokenEntity, SessionRevocationEntity, ViewerExportEntity, EnterpriseTokenEntity, SavedSearchEntity, ActiveSearchEntity, InstanceSecretEntity];
+export const VIEWER_ENTITIES = [
+  ViewerTokenEntity,
+  SessionRevocationEntity,
+  ViewerExportEntity,
+  EnterpriseTokenEntity,
+  SavedSearchEntity,
+  ActiveSearchEntity,
+  InstanceSecretEntity,
+];

@@ -22,7 +22,14 @@ import { ViewerTokenController } from './viewer-token.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(VIEWER_ENTITIES), QueryModule, AuditTrailModule],
   controllers: [ViewerController, ViewerTokenController, EnterpriseController],
-  providers: [ViewerSessionService, ViewerExportService, EnterpriseTokenService, EnterpriseSearchService, ViewerSessionAuthenticator, EnterpriseTokenAuthenticator],
+  providers: [
+    ViewerSessionService,
+    ViewerExportService,
+    EnterpriseTokenService,
+    EnterpriseSearchService,
+    ViewerSessionAuthenticator,
+    EnterpriseTokenAuthenticator,
+  ],
   exports: [EnterpriseTokenService],
 })
 export class ViewerModule implements OnModuleInit {

@@ -37,10 +37,15 @@ export async function startTestApp(
   configureApp(app, logger);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  return { app, config, baseUrl: `http://127.0.0.1:${address.port}`, close: async () => {
+  return {
+    app,
+    config,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    close: async () => {
       await closeListener(app, 1_000);
       await app.close();
-    } };
+    },
+  };
 }
 
 export function adminHeaders(extra: Record<string, string> = {}): Record<string, string> {
@@ -48,7 +53,11 @@ export function adminHeaders(extra: Record<string, string> = {}): Record<string,
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 /**

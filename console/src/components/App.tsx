@@ -40,8 +40,20 @@ export function App() {
     });
   }, []);
 
-  if (problem) return <main><p class="error" role="alert">The console cannot reach the service: {problem}</p></main>;
-  if (session === undefined) return <main><p aria-live="polite">Loading…</p></main>;
+  if (problem)
+    return (
+      <main>
+        <p class="error" role="alert">
+          The console cannot reach the service: {problem}
+        </p>
+      </main>
+    );
+  if (session === undefined)
+    return (
+      <main>
+        <p aria-live="polite">Loading…</p>
+      </main>
+    );
   if (session === null) return <SignIn onSignedIn={setSession} />;
   return <Shell session={session} onSignedOut={() => setSession(null)} theme={theme} onTheme={chooseTheme} />;
 }
@@ -68,12 +80,18 @@ function Shell({ session, onSignedOut, theme, onTheme }: { session: Session; onS
 
   return (
     <>
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="top">
         <h1>Audit log</h1>
         <nav aria-label="Console">
-          <a href={routeHref({ page: 'search', params: keep })} aria-current={route.page === 'search' ? 'page' : undefined} onClick={link}>Search</a>
-          <a href={routeHref({ page: 'integrity', params: keep })} aria-current={route.page === 'integrity' ? 'page' : undefined} onClick={link}>Integrity</a>
+          <a href={routeHref({ page: 'search', params: keep })} aria-current={route.page === 'search' ? 'page' : undefined} onClick={link}>
+            Search
+          </a>
+          <a href={routeHref({ page: 'integrity', params: keep })} aria-current={route.page === 'integrity' ? 'page' : undefined} onClick={link}>
+            Integrity
+          </a>
         </nav>
         <div class="grow">
           <PersonPicker directory={session.directory} keep={keep} />
@@ -83,15 +101,22 @@ function Shell({ session, onSignedOut, theme, onTheme }: { session: Session; onS
             <label>
               Project{' '}
               <select value={project} onChange={(e) => navigate(withParams(route, { project: (e.target as HTMLSelectElement).value, event: undefined }))}>
-                {session.projects.map((p) => <option value={p.id}>{p.name === p.id ? p.id : `${p.name} (${p.id})`}</option>)}
+                {session.projects.map((p) => (
+                  <option value={p.id}>{p.name === p.id ? p.id : `${p.name} (${p.id})`}</option>
+                ))}
               </select>
             </label>
           ) : (
-            <span>Project <strong>{project}</strong></span>
+            <span>
+              Project <strong>{project}</strong>
+            </span>
           )}
           <label>
             Time zone{' '}
-            <select value={zone} onChange={(e) => navigate(withParams(route, { tz: (e.target as HTMLSelectElement).value === 'local' ? 'local' : undefined }), { replace: true })}>
+            <select
+              value={zone}
+              onChange={(e) => navigate(withParams(route, { tz: (e.target as HTMLSelectElement).value === 'local' ? 'local' : undefined }), { replace: true })}
+            >
               <option value="utc">UTC</option>
               <option value="local">Local</option>
             </select>
@@ -104,8 +129,12 @@ function Shell({ session, onSignedOut, theme, onTheme }: { session: Session; onS
               <option value="dark">Dark</option>
             </select>
           </label>
-          <span class="notice">Signed in as <strong>{session.name}</strong></span>
-          <button type="button" class="btn" onClick={signOut}>Sign out</button>
+          <span class="notice">
+            Signed in as <strong>{session.name}</strong>
+          </span>
+          <button type="button" class="btn" onClick={signOut}>
+            Sign out
+          </button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>

@@ -85,7 +85,11 @@ export function EventsView({ project, filters, zone, hideFacets = [], onFilter, 
     return () => observer.disconnect();
   }, [cursor, loadingMore, key]);
 
-  const total = histogram ? (histogram.complete ? `${histogram.total.toLocaleString('en-US')} event${histogram.total === 1 ? '' : 's'}` : `more than ${histogram.total.toLocaleString('en-US')} events`) : 'counting…';
+  const total = histogram
+    ? histogram.complete
+      ? `${histogram.total.toLocaleString('en-US')} event${histogram.total === 1 ? '' : 's'}`
+      : `more than ${histogram.total.toLocaleString('en-US')} events`
+    : 'counting…';
   const exportHref = (format: string) => `/audit/v1/events/export${queryString({ ...params, format })}`;
 
   return (
@@ -96,11 +100,26 @@ export function EventsView({ project, filters, zone, hideFacets = [], onFilter, 
           {histogram ? <HistogramChart histogram={histogram} zone={zone} onRange={onRange} /> : <p aria-live="polite">Counting…</p>}
         </div>
         <div class="summary">
-          <span class="total" aria-live="polite" data-testid="total">{total}</span>
+          <span class="total" aria-live="polite" data-testid="total">
+            {total}
+          </span>
           {resolution ? <ResolutionNote resolution={resolution} /> : null}
-          <span>Export: <a href={exportHref('csv')} download>CSV</a> · <a href={exportHref('ndjson')} download>NDJSON</a></span>
+          <span>
+            Export:{' '}
+            <a href={exportHref('csv')} download>
+              CSV
+            </a>{' '}
+            ·{' '}
+            <a href={exportHref('ndjson')} download>
+              NDJSON
+            </a>
+          </span>
         </div>
-        {error ? <p class="error" role="alert">{error}</p> : null}
+        {error ? (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        ) : null}
         {events === null ? (
           <p aria-live="polite">Loading events…</p>
         ) : events.length === 0 ? (
@@ -146,7 +165,12 @@ export function EventsView({ project, filters, zone, hideFacets = [], onFilter, 
 }
 
 function ResolutionNote({ resolution }: { resolution: NonNullable<EventPage['actor']> }) {
-  if (resolution.status === 'pending') return <span class="badge pending" role="status">directory not reachable: only the name as typed matched, the list may be incomplete</span>;
+  if (resolution.status === 'pending')
+    return (
+      <span class="badge pending" role="status">
+        directory not reachable: only the name as typed matched, the list may be incomplete
+      </span>
+    );
   if (resolution.status === 'unknown') return <span class="notice">not in the directory: matched as a raw actor id</span>;
   return <span class="notice">all names of the person matched ({resolution.matched_ids.length})</span>;
 }
@@ -169,7 +193,9 @@ function EventRow({ event, now, zone, onOpen }: { event: EventView; now?: Person
       onClick={onOpen}
       onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onOpen())}
     >
-      <td class="time" data-label="Time">{formatTime(event.created, zone)}</td>
+      <td class="time" data-label="Time">
+        {formatTime(event.created, zone)}
+      </td>
       <td data-label="Person">
         {then}
         {event.identity_status === 'pending' ? <span class="badge pending">pending</span> : null}

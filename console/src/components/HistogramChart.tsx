@@ -31,7 +31,10 @@ export function HistogramChart({ histogram, zone, onRange }: { histogram: Histog
           tzDate: (ts) => (zone === 'utc' ? uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') : new Date(ts * 1000)),
           legend: { show: false },
           cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
-          scales: { x: { time: true, range: (_u, min, max) => [min - step / 2000, max + step / 2000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+          scales: {
+            x: { time: true, range: (_u, min, max) => [min - step / 2000, max + step / 2000] },
+            y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+          },
           axes: [
             { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
             { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 50 },
@@ -77,7 +80,12 @@ export function HistogramChart({ histogram, zone, onRange }: { histogram: Histog
   const unit = histogram.interval;
   return (
     <div>
-      <div ref={box} class="histogram" role="img" aria-label={`Events per ${unit}: ${histogram.buckets.length} ${unit}s with events, from ${formatTime(histogram.buckets[0].start, zone)} to ${formatTime(histogram.buckets[histogram.buckets.length - 1].start, zone)}. Drag across it or click a bar to narrow the time range.`} />
+      <div
+        ref={box}
+        class="histogram"
+        role="img"
+        aria-label={`Events per ${unit}: ${histogram.buckets.length} ${unit}s with events, from ${formatTime(histogram.buckets[0].start, zone)} to ${formatTime(histogram.buckets[histogram.buckets.length - 1].start, zone)}. Drag across it or click a bar to narrow the time range.`}
+      />
       <details>
         <summary>Counts per {unit} as a table</summary>
         <table class="problems">
@@ -85,7 +93,9 @@ export function HistogramChart({ histogram, zone, onRange }: { histogram: Histog
             <tr>
               <th scope="col">{unit[0].toUpperCase() + unit.slice(1)} starting</th>
               <th scope="col">Events</th>
-              <th scope="col"><span class="visually-hidden">Narrow</span></th>
+              <th scope="col">
+                <span class="visually-hidden">Narrow</span>
+              </th>
             </tr>
           </thead>
           <tbody>

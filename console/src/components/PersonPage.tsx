@@ -24,7 +24,11 @@ export function PersonPage({ route, project, zone, directory }: { route: Route; 
     if (!directory) return;
     api<Person>(`/identity/v1/user/${encodeURIComponent(identifier)}`).then(setPerson, (error: unknown) => {
       setPerson(null);
-      setLookupNote(error instanceof ApiError && error.status === 404 ? 'The directory knows nobody by this name: shown as the raw actor id.' : `The directory could not be asked: ${error instanceof Error ? error.message : String(error)}`);
+      setLookupNote(
+        error instanceof ApiError && error.status === 404
+          ? 'The directory knows nobody by this name: shown as the raw actor id.'
+          : `The directory could not be asked: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }, [identifier, directory]);
 
@@ -48,14 +52,25 @@ export function PersonPage({ route, project, zone, directory }: { route: Route; 
         {lookupNote ? <p class="notice">{lookupNote}</p> : null}
         {person ? (
           <dl class="fields">
-            <dt>Username</dt><dd>{person.username ?? '—'}</dd>
-            <dt>Email</dt><dd>{person.email ?? '—'}</dd>
-            <dt>UPN</dt><dd>{person.upn ?? '—'}</dd>
-            <dt>DN</dt><dd>{person.dn ?? '—'}</dd>
-            <dt>GUID</dt><dd>{person.guid}</dd>
-            <dt>Former names</dt><dd>{person.former_names && person.former_names.length > 0 ? person.former_names.join(', ') : 'none known'}</dd>
-            <dt>Groups</dt><dd>{person.groups.length > 0 ? person.groups.join(', ') : 'none'}</dd>
-            <dt>In the directory</dt><dd>{person.first_seen ? `first seen ${formatTime(person.first_seen, zone)}` : '—'}{person.last_seen ? `, last seen ${formatTime(person.last_seen, zone)}` : ''}</dd>
+            <dt>Username</dt>
+            <dd>{person.username ?? '—'}</dd>
+            <dt>Email</dt>
+            <dd>{person.email ?? '—'}</dd>
+            <dt>UPN</dt>
+            <dd>{person.upn ?? '—'}</dd>
+            <dt>DN</dt>
+            <dd>{person.dn ?? '—'}</dd>
+            <dt>GUID</dt>
+            <dd>{person.guid}</dd>
+            <dt>Former names</dt>
+            <dd>{person.former_names && person.former_names.length > 0 ? person.former_names.join(', ') : 'none known'}</dd>
+            <dt>Groups</dt>
+            <dd>{person.groups.length > 0 ? person.groups.join(', ') : 'none'}</dd>
+            <dt>In the directory</dt>
+            <dd>
+              {person.first_seen ? `first seen ${formatTime(person.first_seen, zone)}` : '—'}
+              {person.last_seen ? `, last seen ${formatTime(person.last_seen, zone)}` : ''}
+            </dd>
           </dl>
         ) : null}
         <p class="notice" aria-live="polite">
@@ -63,8 +78,12 @@ export function PersonPage({ route, project, zone, directory }: { route: Route; 
         </p>
       </section>
       <nav class="tabs" aria-label="Whose events">
-        <a href={withParams(route, { tab: undefined, event: undefined })} aria-current={tab === 'by' ? 'page' : undefined} onClick={link}>Done by {name}</a>
-        <a href={withParams(route, { tab: 'to', event: undefined })} aria-current={tab === 'to' ? 'page' : undefined} onClick={link}>Done to {name}</a>
+        <a href={withParams(route, { tab: undefined, event: undefined })} aria-current={tab === 'by' ? 'page' : undefined} onClick={link}>
+          Done by {name}
+        </a>
+        <a href={withParams(route, { tab: 'to', event: undefined })} aria-current={tab === 'to' ? 'page' : undefined} onClick={link}>
+          Done to {name}
+        </a>
       </nav>
       <QueryBar value={q} onSearch={search} label={`Search the events of ${name}`} />
       {person !== undefined ? (
@@ -74,7 +93,9 @@ export function PersonPage({ route, project, zone, directory }: { route: Route; 
           zone={zone}
           hideFacets={tab === 'by' ? ['actor'] : []}
           onFilter={addChip}
-          onRange={(from, to) => search(formatQuery(withChip(withChip(parsed, { key: 'since', value: from.toISOString() }), { key: 'until', value: to.toISOString() })))}
+          onRange={(from, to) =>
+            search(formatQuery(withChip(withChip(parsed, { key: 'since', value: from.toISOString() }), { key: 'until', value: to.toISOString() })))
+          }
           openEvent={route.params.get('event')}
           onOpenEvent={(id) => navigate(withParams(route, { event: id ?? undefined }))}
           onHistogram={setActivity}

@@ -43,7 +43,11 @@ export function PersonPicker({ directory, keep }: { directory: boolean; keep: Re
         setPeople(answer.people);
         setActive(answer.people.length > 0 ? 0 : -1);
         setOpen(true);
-        setStatus(answer.people.length === 0 ? `Nobody in the directory is named ${query}; press Enter to search it as an actor id` : `${answer.people.length} suggestion${answer.people.length === 1 ? '' : 's'}`);
+        setStatus(
+          answer.people.length === 0
+            ? `Nobody in the directory is named ${query}; press Enter to search it as an actor id`
+            : `${answer.people.length} suggestion${answer.people.length === 1 ? '' : 's'}`,
+        );
       } catch (error) {
         if (ticket === latest.current) setStatus(error instanceof Error ? error.message : String(error));
       }
@@ -77,7 +81,9 @@ export function PersonPicker({ directory, keep }: { directory: boolean; keep: Re
   const expanded = open && people.length > 0;
   return (
     <div class="picker">
-      <label for="person-picker" class="visually-hidden">Find a person</label>
+      <label for="person-picker" class="visually-hidden">
+        Find a person
+      </label>
       <input
         id="person-picker"
         type="text"
@@ -95,7 +101,9 @@ export function PersonPicker({ directory, keep }: { directory: boolean; keep: Re
         onBlur={() => window.setTimeout(() => setOpen(false), 150)}
         onFocus={() => people.length > 0 && setOpen(true)}
       />
-      <span class="visually-hidden" aria-live="polite">{status}</span>
+      <span class="visually-hidden" aria-live="polite">
+        {status}
+      </span>
       <ul id={listId} role="listbox" aria-label="People" hidden={!expanded}>
         {people.map((person, i) => (
           <li
@@ -116,7 +124,12 @@ export function PersonPicker({ directory, keep }: { directory: boolean; keep: Re
               {person.matched && person.matched.field === 'former_name' ? ` · formerly ${person.matched.value}` : ''}
             </div>
             {person.dn ? <div class="names">{person.dn}</div> : null}
-            {person.groups.length > 0 ? <div class="names">Groups: {person.groups.slice(0, 4).join(', ')}{person.groups.length > 4 ? ` and ${person.groups.length - 4} more` : ''}</div> : null}
+            {person.groups.length > 0 ? (
+              <div class="names">
+                Groups: {person.groups.slice(0, 4).join(', ')}
+                {person.groups.length > 4 ? ` and ${person.groups.length - 4} more` : ''}
+              </div>
+            ) : null}
             {person.matched ? <span class="visually-hidden">matched by {MATCHED[person.matched.field] ?? person.matched.field}</span> : null}
           </li>
         ))}

@@ -18,21 +18,43 @@ export function QueryBar({ value, onSearch, label }: { value: string; onSearch: 
           onSearch(formatQuery(parseQuery(text)));
         }}
       >
-        <label for="query" class="visually-hidden">{label}</label>
-        <input id="query" type="search" value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} placeholder={`${QUALIFIERS.map((q) => `${q}:`).join(' ')} or free text`} aria-describedby="query-help" spellcheck={false} />
-        <button type="submit" class="btn primary">Search</button>
+        <label for="query" class="visually-hidden">
+          {label}
+        </label>
+        <input
+          id="query"
+          type="search"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          placeholder={`${QUALIFIERS.map((q) => `${q}:`).join(' ')} or free text`}
+          aria-describedby="query-help"
+          spellcheck={false}
+        />
+        <button type="submit" class="btn primary">
+          Search
+        </button>
       </form>
-      <p id="query-help" class="visually-hidden">Qualifiers: {QUALIFIERS.join(', ')}; since and until take a date or an ISO time; other words are searched as free text.</p>
+      <p id="query-help" class="visually-hidden">
+        Qualifiers: {QUALIFIERS.join(', ')}; since and until take a date or an ISO time; other words are searched as free text.
+      </p>
       {parsed.chips.length > 0 ? (
         <ul class="chips" aria-label="Active filters">
           {parsed.chips.map((chip: Chip, i) => (
             <li>
-              <button type="button" onClick={() => onSearch(formatQuery(withoutChip(parsed, i)))} aria-label={`Remove filter ${LABEL[chip.key] ?? chip.key} ${chip.value}`}>
+              <button
+                type="button"
+                onClick={() => onSearch(formatQuery(withoutChip(parsed, i)))}
+                aria-label={`Remove filter ${LABEL[chip.key] ?? chip.key} ${chip.value}`}
+              >
                 {LABEL[chip.key] ?? chip.key}: {chip.value} <span aria-hidden="true">×</span>
               </button>
             </li>
           ))}
-          {parsed.text ? <li><span class="notice">text: {parsed.text}</span></li> : null}
+          {parsed.text ? (
+            <li>
+              <span class="notice">text: {parsed.text}</span>
+            </li>
+          ) : null}
         </ul>
       ) : null}
     </div>

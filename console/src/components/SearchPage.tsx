@@ -19,7 +19,9 @@ export function SearchPage({ route, project, zone }: { route: Route; project: st
         filters={toFilters(parsed)}
         zone={zone}
         onFilter={addChip}
-        onRange={(from, to) => search(formatQuery(withChip(withChip(parsed, { key: 'since', value: from.toISOString() }), { key: 'until', value: to.toISOString() })))}
+        onRange={(from, to) =>
+          search(formatQuery(withChip(withChip(parsed, { key: 'since', value: from.toISOString() }), { key: 'until', value: to.toISOString() })))
+        }
         openEvent={route.params.get('event')}
         onOpenEvent={(id) => navigate(withParams(route, { event: id ?? undefined }))}
       />

@@ -31,20 +31,28 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
   return (
     <main class="signin" id="main">
       <h1>Sign in to the audit log</h1>
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {options?.directory ? (
         <form aria-label="Sign in with your directory account" onSubmit={(e) => submit(e, form(e))}>
           <label for="username">Username</label>
           <input id="username" name="username" type="text" autocomplete="username" required autoFocus />
           <label for="password">Password</label>
           <input id="password" name="password" type="password" autocomplete="current-password" required />
-          <button class="btn primary" type="submit" disabled={busy}>Sign in</button>
+          <button class="btn primary" type="submit" disabled={busy}>
+            Sign in
+          </button>
         </form>
       ) : null}
       <form aria-label="Sign in with an API token" onSubmit={(e) => submit(e, form(e))}>
         <label for="token">API token (read or admin)</label>
         <input id="token" name="token" type="password" autocomplete="off" required autoFocus={!options?.directory} />
-        <button class="btn" type="submit" disabled={busy}>Sign in with token</button>
+        <button class="btn" type="submit" disabled={busy}>
+          Sign in with token
+        </button>
       </form>
       <p class="notice">The session is kept in a cookie that scripts cannot read; it ends after a period without use, or when you sign out.</p>
     </main>

@@ -1,4 +1,17 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../../audit-trail/audit-trail.service';
@@ -40,7 +53,9 @@ export class IdentityController {
 
   @Get('people')
   @Authorize('directory.read')
-  @ApiOperation({ summary: `People one of whose names (display name or any word of it, username, email, UPN, DOMAIN\\user, DN, GUID, a former name) starts with q (at least ${MIN_SUGGEST_LENGTH} characters), best first` })
+  @ApiOperation({
+    summary: `People one of whose names (display name or any word of it, username, email, UPN, DOMAIN\\user, DN, GUID, a former name) starts with q (at least ${MIN_SUGGEST_LENGTH} characters), best first`,
+  })
   async people(@Query() raw: Record<string, unknown>, @Req() request: Request) {
     const dto = validateBody(PeopleQueryDto, { ...raw });
     const limit = dto.limit === undefined ? 10 : Number(dto.limit);
@@ -115,7 +130,8 @@ export class IdentityController {
   async user(@Param('identifier') identifier: string, @Req() request: Request) {
     const resolution = await this.resolver.resolve(identifier);
     await this.recordRead(request, 'user', `directory entry of ${identifier}`, { identifier, status: resolution.status });
-    if (resolution.status === 'resolved') return { ...personView(resolution.person), former_names: this.mirror.index.search.formerNamesOf(resolution.person.guid) };
+    if (resolution.status === 'resolved')
+      return { ...personView(resolution.person), former_names: this.mirror.index.search.formerNamesOf(resolution.person.guid) };
     if (resolution.status === 'pending') throw new UnavailableException(`the directory cannot tell now: ${resolution.reason}`, 5);
     throw new NotFoundException(`no directory person is known as "${identifier}"`);
   }

@@ -3,7 +3,10 @@ import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } fr
 
 /** A user record pushed by a provisioner (the Replicated Provisioning API payload, plus dn/upn/groups). */
 export class ProvisioningUserDto {
-  @ApiProperty({ description: 'The permanent identifier (the directory GUID); usernames may change, this may not', example: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' })
+  @ApiProperty({
+    description: 'The permanent identifier (the directory GUID); usernames may change, this may not',
+    example: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+  })
   @IsNotEmpty()
   @MaxLength(256)
   @IsString()
@@ -14,7 +17,11 @@ export class ProvisioningUserDto {
   @ApiPropertyOptional() @IsOptional() @MaxLength(1024) @IsString() first_name?: string;
   @ApiPropertyOptional() @IsOptional() @MaxLength(1024) @IsString() last_name?: string;
   @ApiPropertyOptional() @IsOptional() @MaxLength(1024) @IsString() full_name?: string;
-  @ApiPropertyOptional({ description: 'Accepted for compatibility; passwords are never stored' }) @IsOptional() @MaxLength(1024) @IsString() password_format?: string;
+  @ApiPropertyOptional({ description: 'Accepted for compatibility; passwords are never stored' })
+  @IsOptional()
+  @MaxLength(1024)
+  @IsString()
+  password_format?: string;
   @ApiPropertyOptional({ description: 'Accepted for compatibility; passwords are never stored' }) @IsOptional() @MaxLength(4096) @IsString() password?: string;
   @ApiPropertyOptional() @IsOptional() @MaxLength(1024) @IsString() email?: string;
   @ApiPropertyOptional({ description: 'Extension: the entry DN' }) @IsOptional() @MaxLength(4096) @IsString() dn?: string;

@@ -45,8 +45,16 @@ export function directorySchema(kind: DirectoryKind, config: Pick<LdapConfig, 'g
     userFilter: config.userFilter ?? `(&${personFilter}${nameMatch})`,
     changeAttribute,
     personAttributes: [
-      guidAttribute, usernameAttribute, 'userPrincipalName', 'mail', 'displayName', 'cn', 'memberOf',
-      'userAccountControl', 'pwdAccountLockedTime', changeAttribute,
+      guidAttribute,
+      usernameAttribute,
+      'userPrincipalName',
+      'mail',
+      'displayName',
+      'cn',
+      'memberOf',
+      'userAccountControl',
+      'pwdAccountLockedTime',
+      changeAttribute,
       // AD keeps the primary group (Domain Users, usually) out of memberOf: its RID is primaryGroupID.
       ...(ad ? ['objectSid', 'primaryGroupID'] : []),
     ],

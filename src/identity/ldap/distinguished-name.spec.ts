@@ -2,8 +2,8 @@ import { dnKey, domainComponents, firstRdnValue } from './distinguished-name';
 
 describe('distinguished names', () => {
   it('gives the same key to the spellings servers return', () => {
-    const written = 'cn=Zoë O\'Brien\\, Jr. (Ops) \\\\ x,ou=People,dc=example,dc=com';
-    const returned = 'CN=Zo\\C3\\AB O\'Brien\\2C Jr. (Ops) \\5C x, OU=people,DC=Example,DC=com';
+    const written = "cn=Zoë O'Brien\\, Jr. (Ops) \\\\ x,ou=People,dc=example,dc=com";
+    const returned = "CN=Zo\\C3\\AB O'Brien\\2C Jr. (Ops) \\5C x, OU=people,DC=Example,DC=com";
     expect(dnKey(written)).toBe(dnKey(returned));
   });
 

@@ -90,10 +90,20 @@ export class LdapDirectory {
       c.search('', {
         scope: 'base',
         filter: '(objectClass=*)',
-        attributes: ['dsServiceName', 'supportedCapabilities', 'defaultNamingContext', 'namingContexts', 'highestCommittedUSN', 'configurationNamingContext', 'objectClass', 'structuralObjectClass', 'vendorName'],
+        attributes: [
+          'dsServiceName',
+          'supportedCapabilities',
+          'defaultNamingContext',
+          'namingContexts',
+          'highestCommittedUSN',
+          'configurationNamingContext',
+          'objectClass',
+          'structuralObjectClass',
+          'vendorName',
+        ],
       }),
     );
-    const entry = root.searchEntries[0] ?? ({ dn: '' });
+    const entry = root.searchEntries[0] ?? { dn: '' };
     const capabilities = values(entry, 'supportedCapabilities');
     const classes = [...values(entry, 'objectClass'), ...values(entry, 'structuralObjectClass')].map((v) => v.toLowerCase());
     const detected: DirectoryKind = capabilities.includes(AD_CAPABILITY) ? 'ad' : classes.includes('openldaprootdse') ? 'openldap' : 'rfc4512';
@@ -104,7 +114,14 @@ export class LdapDirectory {
       netbiosDomain = (await this.readNetbiosDomain(first(entry, 'configurationNamingContext'), baseDn)) ?? domainComponents(baseDn)[0];
     }
     const domainDn = first(entry, 'defaultNamingContext') ?? baseDn;
-    this.info = { kind, baseDn, domainDn, netbiosDomain, highestCommittedUsn: first(entry, 'highestCommittedUSN'), serverId: first(entry, 'dsServiceName') ?? this.connection.connectedUrl };
+    this.info = {
+      kind,
+      baseDn,
+      domainDn,
+      netbiosDomain,
+      highestCommittedUsn: first(entry, 'highestCommittedUSN'),
+      serverId: first(entry, 'dsServiceName') ?? this.connection.connectedUrl,
+    };
     this.schemaCache ??= directorySchema(kind, this.config);
     return this.info;
   }
@@ -122,7 +139,9 @@ export class LdapDirectory {
 
     if (isGuidString(identifier)) {
       const value = schema.binaryGuid ? objectGuidBytes(identifier) : identifier.toLowerCase();
-      const filter = new AndFilter({ filters: [FilterParser.parseString(schema.personFilter), new EqualityFilter({ attribute: schema.guidAttribute, value })] });
+      const filter = new AndFilter({
+        filters: [FilterParser.parseString(schema.personFilter), new EqualityFilter({ attribute: schema.guidAttribute, value })],
+      });
       return this.single(info.baseDn, 'sub', filter, attributes, explicitBufferAttributes);
     }
     if (dnKey(identifier) !== undefined && /=/.test(identifier)) {
@@ -199,7 +218,13 @@ export class LdapDirectory {
     return FilterParser.parseString(`(&${base}(${schema.changeAttribute}>=${escapeFilterValue(marker)}))`);
   }
 
-  private async *paged(baseDn: string, filter: Filter, attributes: string[], explicitBufferAttributes: string[], controls: Control[] = []): AsyncGenerator<Entry[]> {
+  private async *paged(
+    baseDn: string,
+    filter: Filter,
+    attributes: string[],
+    explicitBufferAttributes: string[],
+    controls: Control[] = [],
+  ): AsyncGenerator<Entry[]> {
     // One connection for the whole paged search: a reconnect mid-way would lose the paging cookie.
     const pages = await this.syncConnection.run(async (client: Client) =>
       client.searchPaginated(baseDn, { scope: 'sub', filter, attributes, explicitBufferAttributes, paged: { pageSize: PAGE_SIZE } }, controls),
@@ -207,7 +232,13 @@ export class LdapDirectory {
     for await (const page of pages) yield page.searchEntries;
   }
 
-  private async single(base: string, scope: 'base' | 'sub', filter: Filter, attributes: string[], explicitBufferAttributes: string[]): Promise<DirectoryEntryPerson | null> {
+  private async single(
+    base: string,
+    scope: 'base' | 'sub',
+    filter: Filter,
+    attributes: string[],
+    explicitBufferAttributes: string[],
+  ): Promise<DirectoryEntryPerson | null> {
     const result = await this.connection.run((c) => c.search(base, { scope, filter, attributes, explicitBufferAttributes, sizeLimit: 2 }));
     const people = result.searchEntries.map((e) => this.toPerson(e)).filter((p): p is DirectoryEntryPerson => p !== null);
     if (people.length > 1) this.logger.warn({ msg: 'identifier matches more than one directory entry; treated as unknown', count: people.length });
@@ -247,11 +278,13 @@ export class LdapDirectory {
       const result = await this.connection.run((c) =>
         c.search(`CN=Partitions,${configurationDn}`, {
           scope: 'one',
-          filter: new AndFilter({ filters: [new EqualityFilter({ attribute: 'objectClass', value: 'crossRef' }), new EqualityFilter({ attribute: 'nCName', value: baseDn })] }),
+          filter: new AndFilter({
+            filters: [new EqualityFilter({ attribute: 'objectClass', value: 'crossRef' }), new EqualityFilter({ attribute: 'nCName', value: baseDn })],
+          }),
           attributes: ['nETBIOSName'],
         }),
       );
-      return first(result.searchEntries[0] ?? ({ dn: '' }), 'nETBIOSName');
+      return first(result.searchEntries[0] ?? { dn: '' }, 'nETBIOSName');
     } catch {
       return undefined;
     }

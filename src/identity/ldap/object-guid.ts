@@ -16,13 +16,7 @@ export function formatObjectGuid(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new Error(`an objectGUID has 16 bytes, got ${bytes.length}`);
   const hex = (i: number): string => bytes[i].toString(16).padStart(2, '0');
   const run = (indexes: number[]): string => indexes.map(hex).join('');
-  return [
-    run([3, 2, 1, 0]),
-    run([5, 4]),
-    run([7, 6]),
-    run([8, 9]),
-    run([10, 11, 12, 13, 14, 15]),
-  ].join('-');
+  return [run([3, 2, 1, 0]), run([5, 4]), run([7, 6]), run([8, 9]), run([10, 11, 12, 13, 14, 15])].join('-');
 }
 
 /** The canonical string → the 16 wire bytes, for a binary equality filter. */

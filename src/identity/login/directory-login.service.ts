@@ -68,7 +68,8 @@ export class DirectoryLoginService {
       if (resolution.person.deleted) return { ok: false, reason: 'deleted' };
       return { ok: true, person: resolution.person };
     } catch (error) {
-      if (error instanceof DirectoryUnavailableError) throw new UnavailableException('the directory cannot be reached to check the password; try again shortly', 5, { cause: error });
+      if (error instanceof DirectoryUnavailableError)
+        throw new UnavailableException('the directory cannot be reached to check the password; try again shortly', 5, { cause: error });
       throw error;
     }
   }

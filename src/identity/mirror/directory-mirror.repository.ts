@@ -106,7 +106,15 @@ export class DirectoryMirrorRepository {
       await manager.getRepository(DirectoryGroupEntity).clear();
       for (const part of chunks(groups)) {
         await manager.getRepository(DirectoryGroupEntity).insert(
-          part.map((g) => ({ dnKey: dnKey(g.dn) ?? g.dn.toLowerCase(), dn: g.dn, name: g.name, guid: g.guid ?? null, sid: g.sid ?? null, parentDns: g.parentDns, lastSeenAt: at })),
+          part.map((g) => ({
+            dnKey: dnKey(g.dn) ?? g.dn.toLowerCase(),
+            dn: g.dn,
+            name: g.name,
+            guid: g.guid ?? null,
+            sid: g.sid ?? null,
+            parentDns: g.parentDns,
+            lastSeenAt: at,
+          })),
         );
       }
     });

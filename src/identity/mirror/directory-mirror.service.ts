@@ -143,7 +143,10 @@ export class DirectoryMirror implements OnModuleInit {
     const now = this.clock.now();
     const hits = guids.map((g) => this.index.get(g)).filter((p): p is DirectoryPerson => p !== undefined && !p.deleted);
     if (hits.length === 0) return 0;
-    await this.repository.markDeleted(hits.map((p) => p.guid), now);
+    await this.repository.markDeleted(
+      hits.map((p) => p.guid),
+      now,
+    );
     for (const person of hits) {
       this.index.put({ ...person, deleted: true });
       this.written(person.guid);

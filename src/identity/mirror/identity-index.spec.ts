@@ -18,12 +18,19 @@ describe('IdentityIndex', () => {
     const index = new IdentityIndex();
     index.netbiosDomain = 'CORP';
     index.put(jane);
-    for (const name of [jane.guid.toUpperCase(), 'JDOE', 'corp\\jdoe', 'jdoe@corp.example.com', 'jane.doe@example.com', 'cn=jane doe, cn=users, dc=corp, dc=example, dc=com']) {
+    for (const name of [
+      jane.guid.toUpperCase(),
+      'JDOE',
+      'corp\\jdoe',
+      'jdoe@corp.example.com',
+      'jane.doe@example.com',
+      'cn=jane doe, cn=users, dc=corp, dc=example, dc=com',
+    ]) {
       expect(index.find(name)?.guid).toBe(jane.guid);
     }
   });
 
-  it('does not take another domain\'s user for ours', () => {
+  it("does not take another domain's user for ours", () => {
     const index = new IdentityIndex();
     index.netbiosDomain = 'CORP';
     index.put(jane);
@@ -68,6 +75,11 @@ describe('GroupGraph', () => {
       { dn: 'cn=outer,dc=x', name: 'outer', parentDns: ['cn=top,dc=x'] },
       { dn: 'cn=top,dc=x', name: 'top', parentDns: ['cn=inner,dc=x'] },
     ]);
-    expect(graph.expand(['CN=inner,DC=x']).map((g) => g.name).sort()).toEqual(['inner', 'outer', 'top']);
+    expect(
+      graph
+        .expand(['CN=inner,DC=x'])
+        .map((g) => g.name)
+        .sort(),
+    ).toEqual(['inner', 'outer', 'top']);
   });
 });

@@ -1,9 +1,19 @@
 import type { DirectoryPerson } from '../directory-person';
 import { PeopleSearch } from './people-search';
 
-const person = (guid: string, parts: Partial<DirectoryPerson>): DirectoryPerson => ({ guid, source: 'ldap', groups: [], disabled: false, deleted: false, ...parts });
+const person = (guid: string, parts: Partial<DirectoryPerson>): DirectoryPerson => ({
+  guid,
+  source: 'ldap',
+  groups: [],
+  disabled: false,
+  deleted: false,
+  ...parts,
+});
 
-describe.each([['freshly changed (searched one by one)', false], ['sorted (after a rebuild)', true]])('people suggestions, %s', (_mode, sorted) => {
+describe.each([
+  ['freshly changed (searched one by one)', false],
+  ['sorted (after a rebuild)', true],
+])('people suggestions, %s', (_mode, sorted) => {
   const search = new PeopleSearch();
   search.put(person('g1', { displayName: 'John Smith', username: 'jsmith', email: 'john.smith@corp.example', dn: 'uid=jsmith,ou=people,dc=corp' }));
   search.put(person('g2', { displayName: 'John Smith', username: 'jsmith2', email: 'j.smith@sales.example' }));
@@ -68,6 +78,18 @@ describe('people suggestions among many', () => {
     expect(search.suggest('renamed', 3, 2).map((s) => s.person.guid)).toEqual(['p5']);
     expect(search.suggest('person 5', 50, 3).map((s) => s.person.guid)).not.toContain('p5');
     for (let i = 0; i < 25_000; i++) search.put(person(`q${i}`, { displayName: `Quinn ${i}` }));
-    expect(search.suggest('quinn 2499', 20, 40_000).map((s) => s.matched.value)).toEqual(['Quinn 2499', 'Quinn 24990', 'Quinn 24991', 'Quinn 24992', 'Quinn 24993', 'Quinn 24994', 'Quinn 24995', 'Quinn 24996', 'Quinn 24997', 'Quinn 24998', 'Quinn 24999']);
+    expect(search.suggest('quinn 2499', 20, 40_000).map((s) => s.matched.value)).toEqual([
+      'Quinn 2499',
+      'Quinn 24990',
+      'Quinn 24991',
+      'Quinn 24992',
+      'Quinn 24993',
+      'Quinn 24994',
+      'Quinn 24995',
+      'Quinn 24996',
+      'Quinn 24997',
+      'Quinn 24998',
+      'Quinn 24999',
+    ]);
   });
 });

@@ -121,9 +121,9 @@ export class DirectoryIdentityResolver implements IdentityResolver, OnModuleInit
           this.degradedUntil = 0;
           const known = this.mirror.get(person.guid);
           // A live hit joins the mirror so the next event is a memory hit.
-          await this.mirror.apply([{ ...person, groups: person.groups.length > 0 ? person.groups : (known?.groups ?? []) }], { unlessWrittenSince: mark }).catch((error: Error) =>
-            this.logger.warn({ msg: 'could not store a looked-up person in the mirror', error: error.message }),
-          );
+          await this.mirror
+            .apply([{ ...person, groups: person.groups.length > 0 ? person.groups : (known?.groups ?? []) }], { unlessWrittenSince: mark })
+            .catch((error: Error) => this.logger.warn({ msg: 'could not store a looked-up person in the mirror', error: error.message }));
           return { status: 'resolved', person: this.mirror.get(person.guid) ?? person };
         }
       } catch (error) {

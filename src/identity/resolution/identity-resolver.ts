@@ -2,10 +2,7 @@ import { DiscoveryService } from '@nestjs/core';
 import type { DirectoryPerson } from '../directory-person';
 
 /** What resolving an actor id tells: the person, that nobody has that name, or not yet known. */
-export type IdentityResolution =
-  | { status: 'resolved'; person: DirectoryPerson }
-  | { status: 'unknown' }
-  | { status: 'pending'; reason: string };
+export type IdentityResolution = { status: 'resolved'; person: DirectoryPerson } | { status: 'unknown' } | { status: 'pending'; reason: string };
 
 export interface ResolveOptions {
   /** Longest to wait for a live lookup; after it the answer is `pending` (the lookup carries on). */

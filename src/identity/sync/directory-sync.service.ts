@@ -16,7 +16,10 @@ const TIMESTAMP_MARGIN_MS = 5 * 60_000;
 
 /** LDAP GeneralizedTime, as OpenLDAP writes modifyTimestamp: 20261125193000Z. */
 function generalizedTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export type SyncMode = 'full' | 'incremental';
@@ -273,8 +276,7 @@ export class DirectorySyncService implements OnApplicationBootstrap, OnApplicati
     for (const dn of (entry.username && memberships.byMemberUid.get(entry.username.toLowerCase())) || []) direct.add(dn);
     const previous = this.mirror.get(entry.guid);
     // Incremental syncs run only while no group changed, so memberships listed by groups still hold.
-    const groups: DirectoryGroupRef[] =
-      direct.size === 0 && mode === 'incremental' && previous ? previous.groups : sortGroups(graph.expand(direct));
+    const groups: DirectoryGroupRef[] = direct.size === 0 && mode === 'incremental' && previous ? previous.groups : sortGroups(graph.expand(direct));
     return {
       guid: entry.guid,
       source: LDAP_SOURCE,

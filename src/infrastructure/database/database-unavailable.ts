@@ -6,7 +6,7 @@
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
-  for (let candidate = error; candidate && typeof candidate === 'object' && !seen.has(candidate); ) {
+  for (let candidate = error; candidate && typeof candidate === 'object' && !seen.has(candidate);) {
     seen.add(candidate);
     const code = (candidate as { code?: unknown }).code;
     if (typeof code === 'string' && unavailableCode(code)) return true;

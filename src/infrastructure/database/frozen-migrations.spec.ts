@@ -9,7 +9,8 @@ describe('migrations', () => {
     for (const dialect of readdirSync(MIGRATIONS)) {
       for (const file of readdirSync(join(MIGRATIONS, dialect))) {
         const source = readFileSync(join(MIGRATIONS, dialect, file), 'utf8');
-        for (const match of source.matchAll(/^\s*import\s[^;]*?from\s+'([^']+)'/gm)) if (match[1] !== 'typeorm') imports.push(`${dialect}/${file}: ${match[1]}`);
+        for (const match of source.matchAll(/^\s*import\s[^;]*?from\s+'([^']+)'/gm))
+          if (match[1] !== 'typeorm') imports.push(`${dialect}/${file}: ${match[1]}`);
         for (const match of source.matchAll(/require\(\s*'([^']+)'\s*\)/g)) imports.push(`${dialect}/${file}: ${match[1]}`);
       }
     }

@@ -6,9 +6,19 @@ import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ApiErrorBody, InvalidInputException, RetryLaterException, UnavailableException } from './api-error';
 
 const REASONS: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** nginx's name for "the client closed the connection before the answer", as a metric label only. */
@@ -45,15 +55,30 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     // Whatever the database could not do now (any endpoint) is an outage, answered 503 with Retry-After.
-    const exception = !(error instanceof HttpException) && isDatabaseUnavailable(error)
-      ? new UnavailableException('the database is unavailable; nothing was stored, try again', 1, { cause: error })
-      : error;
+    const exception =
+      !(error instanceof HttpException) && isDatabaseUnavailable(error)
+        ? new UnavailableException('the database is unavailable; nothing was stored, try again', 1, { cause: error })
+        : error;
     const body = this.toBody(exception);
     body.request_id = String(request.id);
     if (body.statusCode >= 500) {
-      this.logger.error({ msg: 'request failed', request_id: body.request_id, status: body.statusCode, method: request.method, url: request.url, error: describe(exception) });
+      this.logger.error({
+        msg: 'request failed',
+        request_id: body.request_id,
+        status: body.statusCode,
+        method: request.method,
+        url: request.url,
+        error: describe(exception),
+      });
     } else {
-      this.logger.debug({ msg: 'request refused', request_id: body.request_id, status: body.statusCode, method: request.method, url: request.url, errors: body.errors ?? body.message });
+      this.logger.debug({
+        msg: 'request refused',
+        request_id: body.request_id,
+        status: body.statusCode,
+        method: request.method,
+        url: request.url,
+        errors: body.errors ?? body.message,
+      });
     }
     this.refused.inc({ route: request.routeOptions?.url ?? 'unmatched', status: String(body.statusCode) });
     if (exception instanceof RetryLaterException) reply.header('retry-after', String(exception.retryAfterSeconds));
@@ -71,7 +96,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const field = FIELD_OF_STATUS[status];
       if (field) return { statusCode: status, error: REASONS[status], message: field.message, errors: [field] };
-      return { statusCode: status, error: REASONS[status] ?? 'Error', message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) };
+      return {
+        statusCode: status,
+        error: REASONS[status] ?? 'Error',
+        message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
+      };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500], message: 'internal error' };
   }

@@ -71,7 +71,13 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
     const charset = charsetOf(request.headers['content-type']);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      return done(new InvalidInputException([{ field: 'content-type', rule: 'isUtf8', message: `content-type charset must be utf-8, got ${charset}` }], HttpStatus.UNSUPPORTED_MEDIA_TYPE), undefined);
+      return done(
+        new InvalidInputException(
+          [{ field: 'content-type', rule: 'isUtf8', message: `content-type charset must be utf-8, got ${charset}` }],
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        ),
+        undefined,
+      );
     }
     // Bytes that are not UTF-8 are refused, not replaced by U+FFFD and stored.
     let body: string;
@@ -97,7 +103,9 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
     const hasQuery = request.url.includes('?');
     const hasParams = request.params !== null && typeof request.params === 'object' && Object.keys(request.params).length > 0;
     if (!hasQuery && !hasParams) return done();
-    const problem = (hasQuery ? (badQueryEncoding(request.url) ?? inspectRequestValue(request.query, 'query', 4)) : undefined) ?? (hasParams ? inspectRequestValue(request.params, 'path', 2) : undefined);
+    const problem =
+      (hasQuery ? (badQueryEncoding(request.url) ?? inspectRequestValue(request.query, 'query', 4)) : undefined) ??
+      (hasParams ? inspectRequestValue(request.params, 'path', 2) : undefined);
     done(problem ? new InvalidInputException([problem]) : undefined);
   });
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -108,7 +116,17 @@ export function configureApp(app: NestFastifyApplication, logger: LoggerService 
   });
   if (logger.isEnabled?.('debug')) {
     fastify.addHook('onResponse', (request, reply, done) => {
-      logger.debug?.({ msg: 'request', request_id: request.id, method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'Http');
+      logger.debug?.(
+        {
+          msg: 'request',
+          request_id: request.id,
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+        },
+        'Http',
+      );
       done();
     });
   }

@@ -6,7 +6,10 @@ describe('inspectRequestValue', () => {
   });
 
   it('names the field holding a NUL or a lone surrogate, however deep', () => {
-    expect(inspectRequestValue({ events: [{ action: 'a' }, { actor: { id: 'x\u0000y' } }] })).toMatchObject({ field: 'events[1].actor.id', rule: 'noNulCharacter' });
+    expect(inspectRequestValue({ events: [{ action: 'a' }, { actor: { id: 'x\u0000y' } }] })).toMatchObject({
+      field: 'events[1].actor.id',
+      rule: 'noNulCharacter',
+    });
     expect(inspectRequestValue({ description: 'broken \ud800 text' })).toMatchObject({ field: 'description', rule: 'isWellFormedUnicode' });
     expect(inspectRequestValue({ fields: { 'k\udc00': 'v' } })).toMatchObject({ field: 'fields', rule: 'isWellFormedUnicode' });
     expect(inspectRequestValue('\u0000', 'actor')).toMatchObject({ field: 'actor', rule: 'noNulCharacter' });

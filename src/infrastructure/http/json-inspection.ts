@@ -83,7 +83,11 @@ export function inspectRequestValue(root: unknown, rootName = 'body', maxDepth =
         const problem = textProblem(key);
         if (problem) {
           const field = pathOf(frame) || rootName;
-          return { field, rule: problem === 'hasNul' ? 'noNulCharacter' : 'isWellFormedUnicode', message: `${field} has a key that ${MESSAGES[problem]('').trim()}` };
+          return {
+            field,
+            rule: problem === 'hasNul' ? 'noNulCharacter' : 'isWellFormedUnicode',
+            message: `${field} has a key that ${MESSAGES[problem]('').trim()}`,
+          };
         }
         stack.push({ value: (value as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, key });
       }

@@ -10,11 +10,14 @@ describe('a periodic task', () => {
   it('runs one at a time: callers during a run share it, and a kick during a run is one more run after it', async () => {
     const gates = [deferred(), deferred()];
     let runs = 0;
-    const task = new PeriodicTask(async () => {
-      const n = runs++;
-      await gates[n].promise;
-      return n;
-    }, () => undefined);
+    const task = new PeriodicTask(
+      async () => {
+        const n = runs++;
+        await gates[n].promise;
+        return n;
+      },
+      () => undefined,
+    );
     const first = task.run();
     expect(task.run()).toBe(first);
     task.kick();
@@ -30,7 +33,10 @@ describe('a periodic task', () => {
 
   it('tells a failed run that nobody awaited to its error handler', async () => {
     const errors: string[] = [];
-    const task = new PeriodicTask(() => Promise.reject(new Error('directory down')), (error) => errors.push(error.message));
+    const task = new PeriodicTask(
+      () => Promise.reject(new Error('directory down')),
+      (error) => errors.push(error.message),
+    );
     task.kick();
     await task.settled();
     await new Promise((resolve) => setImmediate(resolve));
@@ -40,10 +46,13 @@ describe('a periodic task', () => {
   it('stops: waits for the run in progress, and starts none after', async () => {
     const gate = deferred();
     let runs = 0;
-    const task = new PeriodicTask(async () => {
-      runs += 1;
-      await gate.promise;
-    }, () => undefined);
+    const task = new PeriodicTask(
+      async () => {
+        runs += 1;
+        await gate.promise;
+      },
+      () => undefined,
+    );
     task.start(10);
     task.kick();
     let stopped = false;

@@ -50,12 +50,19 @@ export class EnrichmentPipeline implements OnModuleInit {
       .filter((wrapper) => wrapper.instance && typeof wrapper.instance.enrich === 'function')
       .map((wrapper) => {
         const options = this.discovery.getMetadataByDecorator(AuditEventEnricher, wrapper);
-        return { name: wrapper.name as string, order: options?.order ?? CONTRIBUTED_ORDERS.max, builtIn: options?.builtIn, enricher: wrapper.instance as EventEnricher };
+        return {
+          name: wrapper.name as string,
+          order: options?.order ?? CONTRIBUTED_ORDERS.max,
+          builtIn: options?.builtIn,
+          enricher: wrapper.instance as EventEnricher,
+        };
       });
     for (const step of steps) {
       if (step.builtIn !== undefined) {
-        if (BUILT_IN_STEPS[step.builtIn] !== step.order) throw new Error(`enricher ${step.name}: the built-in step ${step.builtIn} runs at order ${BUILT_IN_STEPS[step.builtIn]}, not ${step.order}`);
-        if (steps.some((other) => other !== step && other.builtIn === step.builtIn)) throw new Error(`enricher ${step.name}: the built-in step ${step.builtIn} is declared twice`);
+        if (BUILT_IN_STEPS[step.builtIn] !== step.order)
+          throw new Error(`enricher ${step.name}: the built-in step ${step.builtIn} runs at order ${BUILT_IN_STEPS[step.builtIn]}, not ${step.order}`);
+        if (steps.some((other) => other !== step && other.builtIn === step.builtIn))
+          throw new Error(`enricher ${step.name}: the built-in step ${step.builtIn} is declared twice`);
       } else if (!(step.order >= CONTRIBUTED_ORDERS.min && step.order <= CONTRIBUTED_ORDERS.max)) {
         throw new Error(
           `enricher ${step.name} asks for order ${step.order}: contributed enrichers run from ${CONTRIBUTED_ORDERS.min} (after the client address) to ${CONTRIBUTED_ORDERS.max}; the Retraced hash runs after them and nothing may change an event after it`,
@@ -108,7 +115,13 @@ export class EnrichmentPipeline implements OnModuleInit {
       try {
         const result = step.enricher.enrich(copy, context);
         if (!result) outcomes[i] = 'done';
-        else pending.push(Promise.resolve(result).then(() => void (outcomes[i] = 'done'), (error: unknown) => void (outcomes[i] = asError(error))));
+        else
+          pending.push(
+            Promise.resolve(result).then(
+              () => void (outcomes[i] = 'done'),
+              (error: unknown) => void (outcomes[i] = asError(error)),
+            ),
+          );
       } catch (error) {
         outcomes[i] = asError(error);
       }
@@ -127,7 +140,14 @@ export class EnrichmentPipeline implements OnModuleInit {
       const reason = outcome === 'running' ? 'timeout' : 'error';
       const detail = outcome === 'running' ? `no answer within ${this.budgetMs} ms` : outcome.message;
       this.failures.inc({ enricher: step.name, reason });
-      this.logger.warn({ msg: 'enricher failed; the event is stored without its contribution', enricher: step.name, reason, error: detail, request_id: context.requestId, event_id: events[i].id });
+      this.logger.warn({
+        msg: 'enricher failed; the event is stored without its contribution',
+        enricher: step.name,
+        reason,
+        error: detail,
+        request_id: context.requestId,
+        event_id: events[i].id,
+      });
       const earlier = events[i].metadata?.[ENRICHMENT_FAILED];
       events[i].metadata = { ...events[i].metadata, [ENRICHMENT_FAILED]: `${earlier ? `${earlier}; ` : ''}${step.name}: ${reason}` };
     });

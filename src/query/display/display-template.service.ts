@@ -27,7 +27,11 @@ export class DisplayTemplateService {
   async replace(projectId: string, templates: DisplayTemplate[]): Promise<void> {
     await this.templates.manager.transaction(async (manager) => {
       await manager.delete(DisplayTemplateEntity, { projectId });
-      if (templates.length > 0) await manager.insert(DisplayTemplateEntity, templates.map((t, position) => ({ projectId, position, ...t })));
+      if (templates.length > 0)
+        await manager.insert(
+          DisplayTemplateEntity,
+          templates.map((t, position) => ({ projectId, position, ...t })),
+        );
     });
     this.cache.delete(projectId);
   }

@@ -8,7 +8,19 @@ export interface DisplayTemplate {
 
 /** The placeholders a template may use: `{{actor.name}}`, `{{target.name}}`, `{{fields.amount}}`, … */
 const PLACEHOLDER = /\{\{\s*([a-z_]+(?:\.[A-Za-z0-9_.-]+)?)\s*\}\}/g;
-const PATHS = new Set(['action', 'crud', 'description', 'source_ip', 'actor.id', 'actor.name', 'target.id', 'target.name', 'target.type', 'group.id', 'group.name']);
+const PATHS = new Set([
+  'action',
+  'crud',
+  'description',
+  'source_ip',
+  'actor.id',
+  'actor.name',
+  'target.id',
+  'target.name',
+  'target.type',
+  'group.id',
+  'group.name',
+]);
 
 /** Why a template cannot be used, or undefined: only known placeholders, and at least one. */
 export function templateProblem(template: string): string | undefined {
@@ -22,7 +34,10 @@ function valueAt(event: AuditEventView, path: string, actorName: string | undefi
   if (path === 'actor.name') return actorName ?? undefined;
   if (path.startsWith('fields.')) return event.fields?.[path.slice('fields.'.length)] ?? undefined;
   const [head, tail] = path.split('.');
-  const value = tail === undefined ? (event as unknown as Record<string, unknown>)[head] : ((event as unknown as Record<string, Record<string, unknown> | null>)[head] ?? undefined)?.[tail];
+  const value =
+    tail === undefined
+      ? (event as unknown as Record<string, unknown>)[head]
+      : ((event as unknown as Record<string, Record<string, unknown> | null>)[head] ?? undefined)?.[tail];
   return value === undefined || value === null || value === '' ? undefined : String(value);
 }
 

@@ -12,7 +12,10 @@ export class EventFiltersDto {
   @IsString()
   project?: string;
 
-  @ApiPropertyOptional({ description: 'Any name of a person (GUID, username, DOMAIN\\user, email, UPN, DN): every event of that person, however it was logged. A name the directory does not know matches the raw actor id.' })
+  @ApiPropertyOptional({
+    description:
+      'Any name of a person (GUID, username, DOMAIN\\user, email, UPN, DN): every event of that person, however it was logged. A name the directory does not know matches the raw actor id.',
+  })
   @IsOptional()
   @MaxLength(1024)
   @IsString()
@@ -43,7 +46,7 @@ export class EventFiltersDto {
   @IsString()
   target?: string;
 
-  @ApiPropertyOptional({ description: 'Any name of a person: events whose target is one of that person\'s names (what was done to them)' })
+  @ApiPropertyOptional({ description: "Any name of a person: events whose target is one of that person's names (what was done to them)" })
   @IsOptional()
   @MaxLength(1024)
   @IsString()
@@ -82,13 +85,17 @@ export class EventFiltersDto {
 
   @ApiPropertyOptional({
     enum: ['exclude', 'include', 'only'],
-    description: 'The events recording administration (audit.project.*, audit.token.*, audit.integrity.seal, audit.directory.*, audit.provisioning.*): excluded by default (included when action asks for audit.*)',
+    description:
+      'The events recording administration (audit.project.*, audit.token.*, audit.integrity.seal, audit.directory.*, audit.provisioning.*): excluded by default (included when action asks for audit.*)',
   })
   @IsOptional()
   @IsIn(['exclude', 'include', 'only'], { message: 'admin must be exclude, include or only' })
   admin?: 'exclude' | 'include' | 'only';
 
-  @ApiPropertyOptional({ description: 'Free text over description, action, actor, target, group and fields; every word must match; a trailing * searches by the start of a word (invoic*, at least 3 characters)' })
+  @ApiPropertyOptional({
+    description:
+      'Free text over description, action, actor, target, group and fields; every word must match; a trailing * searches by the start of a word (invoic*, at least 3 characters)',
+  })
   @IsOptional()
   @Matches(/[\p{L}\p{N}]/u, { message: 'q must contain at least one letter or digit' })
   @MaxLength(1024)
@@ -102,7 +109,10 @@ export class ListEventsQueryDto extends EventFiltersDto {
   @IsDecimalInteger(1, MAX_PAGE_SIZE)
   limit?: string;
 
-  @ApiPropertyOptional({ enum: ['people'], description: '`people`: add `people`, each actor GUID on the page with the person as the directory names them now (after a rename)' })
+  @ApiPropertyOptional({
+    enum: ['people'],
+    description: '`people`: add `people`, each actor GUID on the page with the person as the directory names them now (after a rename)',
+  })
   @IsOptional()
   @IsIn(['people'], { message: 'with must be people' })
   with?: 'people';
@@ -115,12 +125,20 @@ export class ListEventsQueryDto extends EventFiltersDto {
 }
 
 export class HistogramQueryDto extends EventFiltersDto {
-  @ApiPropertyOptional({ enum: ['auto', 'minute', 'hour', 'day'], default: 'auto', description: 'Bucket width; auto picks one that gives at most ~200 buckets over the range' })
+  @ApiPropertyOptional({
+    enum: ['auto', 'minute', 'hour', 'day'],
+    default: 'auto',
+    description: 'Bucket width; auto picks one that gives at most ~200 buckets over the range',
+  })
   @IsOptional()
   @IsIn(['auto', 'minute', 'hour', 'day'], { message: 'interval must be auto, minute, hour or day' })
   interval?: 'auto' | 'minute' | 'hour' | 'day';
 
-  @ApiPropertyOptional({ type: Number, description: 'Minutes east of UTC of the reader\'s time zone, so days start at local midnight (-840 to 840)', default: 0 })
+  @ApiPropertyOptional({
+    type: Number,
+    description: "Minutes east of UTC of the reader's time zone, so days start at local midnight (-840 to 840)",
+    default: 0,
+  })
   @IsOptional()
   @Matches(/^-?[0-9]{1,3}$/, { message: 'tz_offset must be a whole number of minutes from -840 to 840' })
   @IsString()

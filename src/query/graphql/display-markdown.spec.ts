@@ -5,7 +5,9 @@ const event = (parts: Partial<AuditEventView>) => ({ action: 'doc.edit', ...part
 
 describe("display.markdown, Retraced's default sentence", () => {
   it('names the actor, the action and the item', () => {
-    expect(displayMarkdown(event({ actor: { id: 'u1', name: 'Ann' }, target: { id: 'd1', name: 'Q3' } } as never))).toBe('**Ann** performed the action **doc\\.edit** on the item **Q3**.');
+    expect(displayMarkdown(event({ actor: { id: 'u1', name: 'Ann' }, target: { id: 'd1', name: 'Q3' } } as never))).toBe(
+      '**Ann** performed the action **doc\\.edit** on the item **Q3**.',
+    );
   });
 
   it('says "An unknown actor" without a name, and leaves the item out without one', () => {

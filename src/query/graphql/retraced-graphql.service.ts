@@ -121,7 +121,13 @@ function prepare(body: unknown): { document: DocumentNode; variables?: Record<st
   } catch (error) {
     const message = (error as Error).message;
     const rule = /token limit/i.test(message) ? 'maxTokens' : 'isGraphQL';
-    throw new InvalidInputException([{ field: 'query', rule, message: rule === 'maxTokens' ? `query must have at most ${GRAPHQL_LIMITS.maxTokens} tokens` : `query is not valid GraphQL: ${message}` }]);
+    throw new InvalidInputException([
+      {
+        field: 'query',
+        rule,
+        message: rule === 'maxTokens' ? `query must have at most ${GRAPHQL_LIMITS.maxTokens} tokens` : `query is not valid GraphQL: ${message}`,
+      },
+    ]);
   }
   const invalid = validate(retracedSearchSchema, document, specifiedRules);
   if (invalid.length > 0) throw new InvalidInputException(invalid.slice(0, 20).map((e) => ({ field: 'query', rule: 'isValidQuery', message: e.message })));

@@ -1,12 +1,4 @@
-import {
-  GraphQLBoolean,
-  GraphQLInt,
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-} from 'graphql';
+import { GraphQLBoolean, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import type { AuditEventView } from '../audit-event.view';
 
 /** What a resolver needs to answer `search` for one request. */
@@ -133,9 +125,7 @@ const EventsConnection = new GraphQLObjectType({
       }),
     },
     edges: {
-      type: new GraphQLList(
-        new GraphQLObjectType({ name: 'EventEdge', fields: { cursor: { type: GraphQLString }, node: { type: Event } } }),
-      ),
+      type: new GraphQLList(new GraphQLObjectType({ name: 'EventEdge', fields: { cursor: { type: GraphQLString }, node: { type: Event } } })),
     },
   },
 });

@@ -50,7 +50,10 @@ export function parseRetracedSearch(query: string): EventFilter {
         filter.action = value.endsWith('*') ? { value: value.slice(0, -1), prefix: true } : { value, prefix: false };
         break;
       case 'crud': {
-        const values = value.split(',').map((v) => v.trim()).filter(Boolean);
+        const values = value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean);
         const bad = values.find((v) => !CRUD.has(v));
         if (bad !== undefined || values.length === 0) throw refuse(`crud: must be a list of c, r, u, d, got "${value}"`);
         filter.crud = values as Crud[];

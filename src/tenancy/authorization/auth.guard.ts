@@ -156,7 +156,9 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
     const given = request.query?.[source.query];
     if (given === undefined) return caller.kind === 'token' && caller.projectId !== null ? caller.projectId : source.instanceDefault;
     if (typeof given !== 'string' || !PROJECT_ID.test(given)) {
-      throw new InvalidInputException([{ field: source.query, rule: 'isProjectId', message: `${source.query} must be one project id (letters, digits, . _ -)` }]);
+      throw new InvalidInputException([
+        { field: source.query, rule: 'isProjectId', message: `${source.query} must be one project id (letters, digits, . _ -)` },
+      ]);
     }
     return given;
   }

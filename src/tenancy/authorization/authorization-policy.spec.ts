@@ -67,8 +67,22 @@ describe('the authorization policy', () => {
     expect(outcome(instance, 'directory.read', null)).toBe('allow');
     for (const caller of [member, readA, instance]) {
       expect(outcome(caller, 'console.session', null)).toBe('allow');
-      for (const permission of ['events.publish', 'events.seal', 'viewer.grant', 'project.administer', 'instance.administer', 'directory.provision', 'audit-api.publish'] as const) {
-        expect(outcome(caller, permission, permission === 'instance.administer' || permission.startsWith('directory') || permission === 'audit-api.publish' ? null : 'A')).toBe(403);
+      for (const permission of [
+        'events.publish',
+        'events.seal',
+        'viewer.grant',
+        'project.administer',
+        'instance.administer',
+        'directory.provision',
+        'audit-api.publish',
+      ] as const) {
+        expect(
+          outcome(
+            caller,
+            permission,
+            permission === 'instance.administer' || permission.startsWith('directory') || permission === 'audit-api.publish' ? null : 'A',
+          ),
+        ).toBe(403);
       }
     }
     expect(outcome({ kind: 'anonymous' }, 'console.session', null)).toBe(401);

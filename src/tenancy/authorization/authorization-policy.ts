@@ -69,7 +69,9 @@ const NO_TOKEN = deny(401, 'an Authorization header with a token is required (Be
 export function decide(caller: Caller, permission: Permission, projectId: string | null, options: PolicyOptions): Decision {
   if (permission === 'audit-api.publish') {
     if (options.auditApiOpen || caller.kind === 'integration') return ALLOW;
-    return caller.kind === 'anonymous' ? deny(401, 'this endpoint needs the Integration API token (Authorization: Bearer T)') : deny(403, 'this endpoint needs the Integration API token');
+    return caller.kind === 'anonymous'
+      ? deny(401, 'this endpoint needs the Integration API token (Authorization: Bearer T)')
+      : deny(403, 'this endpoint needs the Integration API token');
   }
   if (permission === 'directory.provision' && options.provisioningOpen) return ALLOW;
   if (permission === 'console.session') {
@@ -81,7 +83,8 @@ export function decide(caller: Caller, permission: Permission, projectId: string
   if (permission === 'viewer.read' || permission === 'viewer.administer') {
     if (caller.kind !== 'viewer') return deny(403, 'this endpoint needs a viewer session');
     if (projectId !== null && projectId !== caller.projectId) return deny(403, `this viewer session belongs to another project than ${projectId}`);
-    if (permission === 'viewer.administer' && !caller.isAdmin) return deny(403, 'this viewer session may not manage tokens (its viewer token was not minted with is_admin=true)');
+    if (permission === 'viewer.administer' && !caller.isAdmin)
+      return deny(403, 'this viewer session may not manage tokens (its viewer token was not minted with is_admin=true)');
     return ALLOW;
   }
   if (permission === 'enterprise.read') return caller.kind === 'enterprise' ? ALLOW : deny(403, 'this endpoint needs an enterprise token');
@@ -105,6 +108,7 @@ export function decide(caller: Caller, permission: Permission, projectId: string
   }
   const instanceScopes = INSTANCE_SCOPED[permission] ?? ['admin'];
   if (caller.projectId !== null) return deny(403, "this endpoint needs the instance admin token; a project's tokens reach their own project only");
-  if (!instanceScopes.some((scope) => caller.scopes.includes(scope))) return deny(403, `this endpoint needs an instance token with scope ${instanceScopes.join(' or ')}`);
+  if (!instanceScopes.some((scope) => caller.scopes.includes(scope)))
+    return deny(403, `this endpoint needs an instance token with scope ${instanceScopes.join(' or ')}`);
   return ALLOW;
 }

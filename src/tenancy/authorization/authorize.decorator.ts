@@ -16,6 +16,5 @@ export type AccessRule = { permission: Permission; project?: ProjectSource } | '
 /** The permission a handler (or every handler of a controller) needs, and where its project is named. */
 export const Authorize = (permission: Permission, project?: ProjectSource) => SetMetadata(ACCESS_RULE, { permission, project } satisfies AccessRule);
 
-
 export const projectParam = (name = 'projectId'): ProjectSource => ({ param: name });
 export const projectQuery = (name = 'project', instanceDefault: string | null = 'default'): ProjectSource => ({ query: name, instanceDefault });

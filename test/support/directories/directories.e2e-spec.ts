@@ -118,9 +118,7 @@ describe('directory harness: OpenLDAP (slapd)', () => {
 
   it('enforces the 1000 entry size limit for plain searches and pages past it', async () => {
     await withClient(ldap.url, ldap.readerBindDn, ldap.readerBindPassword, async (client) => {
-      await expect(
-        client.search(ldap.peopleDn, { filter: '(objectClass=inetOrgPerson)', attributes: ['uid'] }),
-      ).rejects.toBeInstanceOf(SizeLimitExceededError);
+      await expect(client.search(ldap.peopleDn, { filter: '(objectClass=inetOrgPerson)', attributes: ['uid'] })).rejects.toBeInstanceOf(SizeLimitExceededError);
 
       const paged = await client.search(ldap.peopleDn, {
         filter: '(objectClass=inetOrgPerson)',

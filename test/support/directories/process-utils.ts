@@ -9,8 +9,7 @@ import { createServer, connect } from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'ldapts';
 
-export const INSTALL_HINT =
-  'Run scripts/install-directory-servers.sh (as root) to install the directory servers used by the e2e tests.';
+export const INSTALL_HINT = 'Run scripts/install-directory-servers.sh (as root) to install the directory servers used by the e2e tests.';
 
 /** Raised when a server binary is missing; the message tells how to install it. */
 export class DirectoryServerNotInstalledError extends Error {
@@ -313,9 +312,7 @@ export async function waitForBind(params: {
   for (;;) {
     if (params.server.hasExited()) {
       const { code, signal } = await params.server.exited;
-      throw new Error(
-        `${params.name} exited during startup (${code ?? signal}).\n--- log ---\n${readLogTail(params.logFile)}`,
-      );
+      throw new Error(`${params.name} exited during startup (${code ?? signal}).\n--- log ---\n${readLogTail(params.logFile)}`);
     }
     try {
       await tryBind(params.url, params.bindDn, params.password);

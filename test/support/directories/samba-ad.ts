@@ -180,9 +180,7 @@ function sambaToolEnv(): NodeJS.ProcessEnv {
 
 function assertRoot(): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(
-      'The Samba AD test harness must run as root (samba binds port 389 and provisioning sets xattr ACLs).',
-    );
+    throw new Error('The Samba AD test harness must run as root (samba binds port 389 and provisioning sets xattr ACLs).');
   }
 }
 
@@ -315,13 +313,7 @@ async function waitForSambaPortsClosed(): Promise<void> {
 }
 
 /** Spawns samba in the foreground and resolves once an Administrator bind succeeds. */
-async function launchSamba(
-  sambaBin: string,
-  smbConf: string,
-  logFile: string,
-  adminPassword: string,
-  timeoutMs: number,
-): Promise<ServerProcess> {
+async function launchSamba(sambaBin: string, smbConf: string, logFile: string, adminPassword: string, timeoutMs: number): Promise<ServerProcess> {
   // -i: foreground, logs to stdout, exits on stdin EOF; -M single: one
   // process, the simplest to supervise and kill.
   const server = spawnServer(sambaBin, ['-s', smbConf, '-i', '-M', 'single', '--debug-stdout'], {
@@ -351,9 +343,7 @@ const HARNESS_MARKER = '# --- added by test/support/directories/samba-ad.ts ---'
 function rewriteSmbConf(original: string, provisionedPath: string, instanceDir: string): string {
   const lines = original.split(provisionedPath).join(instanceDir).split('\n');
   const filtered = lines.filter(
-    (line) =>
-      !/^\s*(server services|ldap server require strong auth|pid directory|log file)\s*=/i.test(line) &&
-      !line.includes(HARNESS_MARKER),
+    (line) => !/^\s*(server services|ldap server require strong auth|pid directory|log file)\s*=/i.test(line) && !line.includes(HARNESS_MARKER),
   );
   const globalIndex = filtered.findIndex((line) => /^\s*\[global\]\s*$/i.test(line));
   if (globalIndex < 0) throw new Error('provisioned smb.conf has no [global] section');

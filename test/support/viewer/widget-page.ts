@@ -22,7 +22,14 @@ export interface WidgetPage {
  * viewer token with the application's API token, as the widget's documentation shows;
  * `refreshToken` fetches a new one and counts how often it was asked (`window.refreshes`).
  */
-export async function startWidgetPage(options: { service: string; projectId: string; apiToken: string; groupId: string; actorId: string; isAdmin?: boolean }): Promise<WidgetPage> {
+export async function startWidgetPage(options: {
+  service: string;
+  projectId: string;
+  apiToken: string;
+  groupId: string;
+  actorId: string;
+  isAdmin?: boolean;
+}): Promise<WidgetPage> {
   const host = `${options.service}/auditlog/viewer/v1`;
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>Acme audit log</title></head><body>
 <div id="root" style="height:100vh"></div>
@@ -53,7 +60,9 @@ export async function startWidgetPage(options: { service: string; projectId: str
       }
       if (request.url === '/viewer-token') {
         const query = new URLSearchParams({ group_id: options.groupId, actor_id: options.actorId, is_admin: String(options.isAdmin ?? false) });
-        const minted = await fetch(`${options.service}/auditlog/publisher/v1/project/${options.projectId}/viewertoken?${query}`, { headers: { authorization: `Token token=${options.apiToken}` } });
+        const minted = await fetch(`${options.service}/auditlog/publisher/v1/project/${options.projectId}/viewertoken?${query}`, {
+          headers: { authorization: `Token token=${options.apiToken}` },
+        });
         response.statusCode = minted.status;
         response.setHeader('content-type', 'application/json');
         return response.end(await minted.text());

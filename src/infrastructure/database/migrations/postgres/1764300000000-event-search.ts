@@ -23,7 +23,9 @@ export class EventSearchPostgres1764300000000 implements MigrationInterface {
   name = 'EventSearchPostgres1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE audit_events ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', left(${SEARCH_TEXT_SQL}, ${SEARCH_TEXT_LIMIT}))) STORED`);
+    await q.query(
+      `ALTER TABLE audit_events ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', left(${SEARCH_TEXT_SQL}, ${SEARCH_TEXT_LIMIT}))) STORED`,
+    );
     await q.query(`CREATE INDEX audit_events_search ON audit_events USING GIN (search_vector)`);
     await q.query(`CREATE INDEX audit_events_project_actor_id ON audit_events (project_id, actor_id, seq)`);
   }

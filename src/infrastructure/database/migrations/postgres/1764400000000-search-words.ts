@@ -73,7 +73,9 @@ export class SearchWordsPostgres1764400000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE audit_events ADD CONSTRAINT audit_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects(id)`);
     await q.query(`ALTER TABLE audit_events DROP COLUMN search_vector`);
-    await q.query(`ALTER TABLE audit_events ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', left(${SEARCH_TEXT_SQL}, 200000))) STORED`);
+    await q.query(
+      `ALTER TABLE audit_events ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple', left(${SEARCH_TEXT_SQL}, 200000))) STORED`,
+    );
     await q.query(`CREATE INDEX audit_events_search ON audit_events USING GIN (search_vector)`);
   }
 }

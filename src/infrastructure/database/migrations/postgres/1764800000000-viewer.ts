@@ -82,6 +82,16 @@ export class ViewerPostgres1764800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX audit_events_project_group`);
-    for (const table of ['display_templates', 'active_searches', 'saved_searches', 'instance_secrets', 'enterprise_tokens', 'viewer_exports', 'viewer_session_revocations', 'viewer_tokens']) await q.query(`DROP TABLE ${table}`);
+    for (const table of [
+      'display_templates',
+      'active_searches',
+      'saved_searches',
+      'instance_secrets',
+      'enterprise_tokens',
+      'viewer_exports',
+      'viewer_session_revocations',
+      'viewer_tokens',
+    ])
+      await q.query(`DROP TABLE ${table}`);
   }
 }

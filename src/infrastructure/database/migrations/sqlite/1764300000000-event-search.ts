@@ -14,7 +14,9 @@ export class EventSearchSqlite1764300000000 implements MigrationInterface {
   name = 'EventSearchSqlite1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE VIRTUAL TABLE audit_events_fts USING fts5(${cols}, content='audit_events', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`);
+    await q.query(
+      `CREATE VIRTUAL TABLE audit_events_fts USING fts5(${cols}, content='audit_events', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`,
+    );
     await q.query(`CREATE TRIGGER audit_events_fts_insert AFTER INSERT ON audit_events BEGIN
       INSERT INTO audit_events_fts(rowid, ${cols}) VALUES (new.rowid, ${values('new')});
     END`);
