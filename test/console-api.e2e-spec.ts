@@ -112,6 +112,10 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     expect(outsider.status).toBe(403);
     expect(outsider.body.message).toContain(`only members of ${CONSOLE_GROUP}`);
     expect((await signIn({ username: NED.uid, password: '' })).status).toBe(400);
+    // null reads as absent: a clear 400, never a 500.
+    for (const body of [{ token: null }, { token: null, username: null, password: null }, { username: NED.uid, password: null }]) {
+      expect([JSON.stringify(body), (await signIn(body)).status]).toEqual([JSON.stringify(body), 400]);
+    }
     const records = await (await fetch(url('/audit/v1/events?action=audit.console.signin&failure=true&limit=50'), { headers: adminHeaders() })).json();
     const reasons = records.events.map((e: Json) => `${e.actor.id}:${e.fields.reason}`);
     expect(reasons).toEqual(expect.arrayContaining([`${JOHN_SALES.uid}:wrong password`, `${NED.uid}:not a member of CONSOLE_GROUP`]));

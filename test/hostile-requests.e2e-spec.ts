@@ -46,6 +46,30 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
     await db?.drop();
   });
 
+  it('reads "created": null as absent on every ingest path (the event is stored at its received time, never a 500)', async () => {
+    const before = Date.now();
+    const single = await postJson(
+      `${t.baseUrl}/publisher/v1/project/${project}/event`,
+      { action: 'null.created', crud: 'c', actor: { id: 'ann' }, created: null },
+      publish,
+    );
+    const bulk = await postJson(
+      `${t.baseUrl}/publisher/v1/project/${project}/event/bulk`,
+      { events: [{ action: 'null.created', crud: 'c', actor: { id: 'ann' }, created: null }] },
+      publish,
+    );
+    const audit = await postJson(`${t.baseUrl}/audit/v1/event`, { action: 'null.created.audit', created: null });
+    expect([single.status, bulk.status, audit.status]).toEqual([201, 201, 201]);
+    const stored = JSON.parse((await get(`/audit/v1/events?project=${project}&action=null.created`)).body).events;
+    const own = JSON.parse((await get('/audit/v1/events?action=null.created.audit', adminHeaders())).body).events;
+    expect(stored).toHaveLength(2);
+    expect(own).toHaveLength(1);
+    for (const e of [...stored, ...own]) {
+      expect(e.created).toBe(e.received);
+      expect(Date.parse(e.created)).toBeGreaterThanOrEqual(before - 1000);
+    }
+  });
+
   describe('GraphQL cost', () => {
     const graphql = (query: string, headers = read) => postJson(`${t.baseUrl}/publisher/v1/project/${project}/graphql`, { query }, headers);
     const aliases = (n: number, size = 1000) =>
