@@ -1,4 +1,5 @@
 import type { AuditEventEntity } from '../event-store/audit-event.entity';
+import type { LineFormat, LineValue } from '../event-store/event-search-dialect';
 
 /** The JSON shape of a stored event in every read API. */
 export interface AuditEventView {
@@ -77,3 +78,75 @@ export function toEventView(e: AuditEventEntity): AuditEventView {
     source_api: e.sourceApi,
   };
 }
+
+const text = (column: string, unless?: string): LineValue => ({ text: column, unless });
+const json = (column: string, unless?: string): LineValue => ({ json: column, unless });
+
+/**
+ * `JSON.stringify(toEventView(row))` as the database renders it for exports (EventSearchDialect
+ * .renderedLines): the same keys in the same order. test/export-lines.e2e-spec.ts checks the bytes.
+ */
+export const EVENT_VIEW_LINE: LineFormat = {
+  ndjson: [
+    ['id', text('id')],
+    ['project_id', text('project_id')],
+    ['seq', { integer: 'seq' }],
+    ['action', text('action')],
+    ['crud', text('crud')],
+    ['name', text('name')],
+    ['title', text('title')],
+    ['description', text('description')],
+    [
+      'actor',
+      {
+        unless: 'actor_id',
+        object: [
+          ['id', text('actor_id')],
+          ['name', text('actor_name')],
+          ['href', text('actor_href')],
+          ['fields', json('actor_fields')],
+          ['guid', text('actor_guid')],
+          ['username', text('actor_username')],
+          ['email', text('actor_email')],
+          ['dn', text('actor_dn')],
+        ],
+      },
+    ],
+    [
+      'target',
+      {
+        unless: 'target_id',
+        object: [
+          ['id', text('target_id')],
+          ['name', text('target_name')],
+          ['type', text('target_type')],
+          ['href', text('target_href')],
+          ['fields', json('target_fields')],
+        ],
+      },
+    ],
+    [
+      'group',
+      {
+        unless: 'group_id',
+        object: [
+          ['id', text('group_id')],
+          ['name', text('group_name')],
+        ],
+      },
+    ],
+    ['source_ip', text('source_ip')],
+    ['is_failure', { boolean: 'is_failure' }],
+    ['is_anonymous', { boolean: 'is_anonymous' }],
+    ['fields', json('fields')],
+    ['metadata', json('metadata')],
+    ['created', { time: 'created_at' }],
+    ['received', { time: 'received_at' }],
+    ['component', text('component')],
+    ['version', text('version')],
+    ['external_id', text('external_id')],
+    ['hash', text('hash')],
+    ['identity_status', text('identity_status')],
+    ['source_api', text('source_api')],
+  ],
+};

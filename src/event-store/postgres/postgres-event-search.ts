@@ -1,6 +1,8 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../audit-event.entity';
-import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
+import type { EventSearchDialect, LineFormat, SearchTerm } from '../event-search-dialect';
+import { renderedLinesSql } from '../shared/line-sql';
+import { POSTGRES_LINE_SQL } from './postgres-line-sql';
 
 /** PostgreSQL: `search_vector` (GIN-indexed, words computed at write time) and `= ANY(array)`. */
 export class PostgresEventSearch implements EventSearchDialect {
@@ -17,14 +19,39 @@ export class PostgresEventSearch implements EventSearchDialect {
     qb.andWhere(`e.${column} = ANY(:${parameter})`, { [parameter]: values });
   }
 
+  /** Rows as entities, a batch at a time from a cursor (below). */
+  async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
+    const [sql, parameters] = query().getQueryAndParameters();
+    const columns = this.dataSource.getMetadata(AuditEventEntity).columns;
+    for await (const raw of this.cursor(sql, parameters, batchSize)) {
+      yield raw.map((row) => {
+        const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
+        for (const column of columns) {
+          const value = row[`e_${column.databaseName}`];
+          const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
+          entity[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(value) : value;
+        }
+        return entity as unknown as AuditEventEntity;
+      });
+    }
+  }
+
+  /** Each line built where the rows are (shared/line-sql.ts): one text column per row crosses the wire. */
+  async *renderedLines(
+    query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
+    format: LineFormat,
+    batchSize: number,
+  ): AsyncGenerator<{ line: string | null; id: string }[]> {
+    const [sql, parameters] = query().getQueryAndParameters();
+    yield* this.cursor(renderedLinesSql(sql, format, POSTGRES_LINE_SQL), parameters, batchSize) as AsyncGenerator<{ line: string | null; id: string }[]>;
+  }
+
   /**
    * A server-side cursor in a read-only REPEATABLE READ transaction on its own connection: one
    * consistent snapshot, FETCHed a batch at a time as the client reads. Ending early rolls back,
    * which closes the cursor and returns the connection to the pool.
    */
-  async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
-    const [sql, parameters] = query().getQueryAndParameters();
-    const columns = this.dataSource.getMetadata(AuditEventEntity).columns;
+  private async *cursor(sql: string, parameters: unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[]> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -35,15 +62,7 @@ export class PostgresEventSearch implements EventSearchDialect {
       for (;;) {
         const raw: Record<string, unknown>[] = await runner.query(`FETCH ${Math.trunc(batchSize)} FROM event_export`);
         if (raw.length === 0) return;
-        yield raw.map((row) => {
-          const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
-          for (const column of columns) {
-            const value = row[`e_${column.databaseName}`];
-            const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
-            entity[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(value) : value;
-          }
-          return entity as unknown as AuditEventEntity;
-        });
+        yield raw;
         if (raw.length < batchSize) return;
       }
     } finally {

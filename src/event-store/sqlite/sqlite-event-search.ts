@@ -1,9 +1,16 @@
-import type { SelectQueryBuilder } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../audit-event.entity';
-import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
+import type { EventSearchDialect, LineFormat, SearchTerm } from '../event-search-dialect';
+import { renderedLinesSql } from '../shared/line-sql';
+import { SQLITE_LINE_SQL } from './sqlite-line-sql';
+
+/** Most lines SQLite renders in one statement. */
+const STEP = 1_000;
 
 /** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
 export class SqliteEventSearch implements EventSearchDialect {
+  constructor(private readonly dataSource: DataSource) {}
+
   fullText(qb: SelectQueryBuilder<AuditEventEntity>, terms: SearchTerm[]): void {
     // Each word quoted: FTS5 operators in user text (AND, NEAR, *, :) stay literal; a `*` after the
     // closing quote makes the word a prefix.
@@ -28,6 +35,26 @@ export class SqliteEventSearch implements EventSearchDialect {
       yield rows;
       if (rows.length < batchSize) return;
       before = rows[rows.length - 1].seq;
+    }
+  }
+
+  /**
+   * Each line built by SQLite (shared/line-sql.ts), in keyset batches as `batches` reads rows; at
+   * most STEP rows a statement, since SQLite runs in this process and requests wait meanwhile.
+   */
+  async *renderedLines(
+    query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
+    format: LineFormat,
+    batchSize: number,
+  ): AsyncGenerator<{ line: string | null; id: string }[]> {
+    let before: number | undefined;
+    for (;;) {
+      const [sql, parameters] = query(before).limit(Math.min(batchSize, STEP)).getQueryAndParameters();
+      const rows: { line: string | null; id: string; seq: number }[] = await this.dataSource.query(renderedLinesSql(sql, format, SQLITE_LINE_SQL), parameters);
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < Math.min(batchSize, STEP)) return;
+      before = Number(rows[rows.length - 1].seq);
     }
   }
 }

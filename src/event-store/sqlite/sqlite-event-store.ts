@@ -8,7 +8,7 @@ import { SqliteSealSource } from './sqlite-seal-source';
 export const SQLITE_EVENT_STORE: EventStoreDialect = {
   name: 'sqlite',
   writer: (dataSource) => new SqliteEventWriter(dataSource),
-  search: () => new SqliteEventSearch(),
+  search: (dataSource) => new SqliteEventSearch(dataSource),
   sealSource: (dataSource) => new SqliteSealSource(dataSource),
   pendingIdentity: (dataSource) => new SqlPendingIdentityWriter(dataSource),
 };

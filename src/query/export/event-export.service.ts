@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { TooManyRequestsException } from '../../infrastructure/http/api-error';
 import { AuditEventReader } from '../../event-store/event-reader';
-import { AuditEventView, toEventView } from '../audit-event.view';
+import { AuditEventView, EVENT_VIEW_LINE, toEventView } from '../audit-event.view';
 import type { EventQuery } from '../../event-store/event-query';
 import type { ExportOutcome } from '../read-audit.service';
-import { EVENT_SEARCH_DIALECT, EventSearchDialect } from '../../event-store/event-search-dialect';
+import { EVENT_SEARCH_DIALECT, EventSearchDialect, LineFormat, LineValue } from '../../event-store/event-search-dialect';
 import { csvRow } from './csv';
 
 export type ExportFormat = 'ndjson' | 'csv';
@@ -18,47 +18,53 @@ const EXPORT_RETRY_AFTER_S = 5;
 
 /** Rows per database round trip. */
 const BATCH_SIZE = 250;
+/** Lines per database round trip when the database renders them (a line is all that crosses). */
+const RENDERED_BATCH_SIZE = 2_000;
 /** Rows per chunk written to the client: small strings die young, so memory stays flat. */
 const CHUNK_ROWS = 250;
 
-const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | null | undefined][] = [
-  ['id', (e) => e.id],
-  ['seq', (e) => e.seq],
-  ['created', (e) => e.created],
-  ['received', (e) => e.received],
-  ['action', (e) => e.action],
-  ['crud', (e) => e.crud],
-  ['description', (e) => e.description],
-  ['actor_id', (e) => e.actor?.id],
-  ['actor_name', (e) => e.actor?.name],
-  ['actor_guid', (e) => e.actor?.guid],
-  ['actor_username', (e) => e.actor?.username],
-  ['actor_email', (e) => e.actor?.email],
-  ['actor_dn', (e) => e.actor?.dn],
-  ['actor_href', (e) => e.actor?.href],
-  ['actor_fields', (e) => (e.actor?.fields ? JSON.stringify(e.actor.fields) : null)],
-  ['identity_status', (e) => e.identity_status],
-  ['target_id', (e) => e.target?.id],
-  ['target_name', (e) => e.target?.name],
-  ['target_type', (e) => e.target?.type],
-  ['target_href', (e) => e.target?.href],
-  ['target_fields', (e) => (e.target?.fields ? JSON.stringify(e.target.fields) : null)],
-  ['group_id', (e) => e.group?.id],
-  ['group_name', (e) => e.group?.name],
-  ['source_ip', (e) => e.source_ip],
-  ['is_failure', (e) => e.is_failure],
-  ['is_anonymous', (e) => e.is_anonymous],
-  ['fields', (e) => (e.fields ? JSON.stringify(e.fields) : null)],
-  ['metadata', (e) => (e.metadata ? JSON.stringify(e.metadata) : null)],
-  ['name', (e) => e.name],
-  ['title', (e) => e.title],
-  ['component', (e) => e.component],
-  ['version', (e) => e.version],
-  ['external_id', (e) => e.external_id],
-  ['hash', (e) => e.hash],
-  ['source_api', (e) => e.source_api],
-  ['project_id', (e) => e.project_id],
+/** The CSV columns: each from the event's view (rendered here) and from its row (rendered by the database). */
+const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | null | undefined, LineValue][] = [
+  ['id', (e) => e.id, { text: 'id' }],
+  ['seq', (e) => e.seq, { integer: 'seq' }],
+  ['created', (e) => e.created, { time: 'created_at' }],
+  ['received', (e) => e.received, { time: 'received_at' }],
+  ['action', (e) => e.action, { text: 'action' }],
+  ['crud', (e) => e.crud, { text: 'crud' }],
+  ['description', (e) => e.description, { text: 'description' }],
+  ['actor_id', (e) => e.actor?.id, { text: 'actor_id' }],
+  ['actor_name', (e) => e.actor?.name, { text: 'actor_name', unless: 'actor_id' }],
+  ['actor_guid', (e) => e.actor?.guid, { text: 'actor_guid', unless: 'actor_id' }],
+  ['actor_username', (e) => e.actor?.username, { text: 'actor_username', unless: 'actor_id' }],
+  ['actor_email', (e) => e.actor?.email, { text: 'actor_email', unless: 'actor_id' }],
+  ['actor_dn', (e) => e.actor?.dn, { text: 'actor_dn', unless: 'actor_id' }],
+  ['actor_href', (e) => e.actor?.href, { text: 'actor_href', unless: 'actor_id' }],
+  ['actor_fields', (e) => (e.actor?.fields ? JSON.stringify(e.actor.fields) : null), { json: 'actor_fields', unless: 'actor_id' }],
+  ['identity_status', (e) => e.identity_status, { text: 'identity_status' }],
+  ['target_id', (e) => e.target?.id, { text: 'target_id' }],
+  ['target_name', (e) => e.target?.name, { text: 'target_name', unless: 'target_id' }],
+  ['target_type', (e) => e.target?.type, { text: 'target_type', unless: 'target_id' }],
+  ['target_href', (e) => e.target?.href, { text: 'target_href', unless: 'target_id' }],
+  ['target_fields', (e) => (e.target?.fields ? JSON.stringify(e.target.fields) : null), { json: 'target_fields', unless: 'target_id' }],
+  ['group_id', (e) => e.group?.id, { text: 'group_id' }],
+  ['group_name', (e) => e.group?.name, { text: 'group_name', unless: 'group_id' }],
+  ['source_ip', (e) => e.source_ip, { text: 'source_ip' }],
+  ['is_failure', (e) => e.is_failure, { boolean: 'is_failure' }],
+  ['is_anonymous', (e) => e.is_anonymous, { boolean: 'is_anonymous' }],
+  ['fields', (e) => (e.fields ? JSON.stringify(e.fields) : null), { json: 'fields' }],
+  ['metadata', (e) => (e.metadata ? JSON.stringify(e.metadata) : null), { json: 'metadata' }],
+  ['name', (e) => e.name, { text: 'name' }],
+  ['title', (e) => e.title, { text: 'title' }],
+  ['component', (e) => e.component, { text: 'component' }],
+  ['version', (e) => e.version, { text: 'version' }],
+  ['external_id', (e) => e.external_id, { text: 'external_id' }],
+  ['hash', (e) => e.hash, { text: 'hash' }],
+  ['source_api', (e) => e.source_api, { text: 'source_api' }],
+  ['project_id', (e) => e.project_id, { text: 'project_id' }],
 ];
+
+/** A CSV row as the database renders it (EventSearchDialect.renderedLines); the same bytes as csvRow. */
+export const CSV_LINE: LineFormat = { csv: CSV_COLUMNS.map(([, , value]) => value) };
 
 export interface ExportProgress {
   rows: number;
@@ -101,6 +107,29 @@ export class EventExportService {
     async function* lines(): AsyncGenerator<string> {
       try {
         if (format === 'csv') yield csvRow(CSV_COLUMNS.map(([name]) => name));
+        const render = (view: AuditEventView) => (format === 'csv' ? csvRow(CSV_COLUMNS.map(([, get]) => get(view))) : `${JSON.stringify(view)}\n`);
+        if (dialect.renderedLines) {
+          const rendered = dialect.renderedLines(
+            (beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }),
+            format === 'csv' ? CSV_LINE : EVENT_VIEW_LINE,
+            RENDERED_BATCH_SIZE,
+          );
+          for await (const batch of rendered) {
+            let text = '';
+            for (const row of batch) {
+              if (row.line !== null) text += row.line;
+              else {
+                // A row the database does not render (a time outside years 1970-9999) is rendered here.
+                const event = await reader.byId(query.projectId, row.id);
+                if (event) text += render(toEventView(event));
+              }
+            }
+            progress.rows += batch.length;
+            yield text;
+          }
+          progress.outcome = 'completed';
+          return;
+        }
         const batches = dialect.batches((beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }), BATCH_SIZE);
         for await (const batch of batches) {
           for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
@@ -108,7 +137,7 @@ export class EventExportService {
             const lines: string[] = new Array(end - start);
             for (let i = start; i < end; i++) {
               const view = toEventView(batch[i]);
-              lines[i - start] = format === 'csv' ? csvRow(CSV_COLUMNS.map(([, get]) => get(view))) : `${JSON.stringify(view)}\n`;
+              lines[i - start] = render(view);
             }
             progress.rows += end - start;
             yield lines.join('');
