@@ -1,12 +1,17 @@
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { AuditEventEntity } from '../audit-event.entity';
-import type { EventSearchDialect, LineFormat, SearchTerm } from '../event-search-dialect';
-import { renderedLinesSql } from '../shared/line-sql';
-import { POSTGRES_LINE_SQL } from './postgres-line-sql';
+import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
+import { copyRows, inlineParameters } from './postgres-copy';
 
 /** PostgreSQL: `search_vector` (GIN-indexed, words computed at write time) and `= ANY(array)`. */
 export class PostgresEventSearch implements EventSearchDialect {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `copy: false` reads exports through a cursor only (the row-by-row reference the COPY path is tested against). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: { copy?: boolean } = {},
+  ) {}
 
   fullText(qb: SelectQueryBuilder<AuditEventEntity>, terms: SearchTerm[]): void {
     // The words are the indexed lexemes as they are (letters and digits only, so quoting is safe):
@@ -19,55 +24,72 @@ export class PostgresEventSearch implements EventSearchDialect {
     qb.andWhere(`e.${column} = ANY(:${parameter})`, { [parameter]: values });
   }
 
-  /** Rows as entities, a batch at a time from a cursor (below). */
+  /**
+   * Rows as entities, in one consistent snapshot: through COPY (postgres-copy.ts), read as the
+   * client takes them, or — when the query's parameters cannot be written into it — a cursor.
+   */
   async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
     const [sql, parameters] = query().getQueryAndParameters();
     const columns = this.dataSource.getMetadata(AuditEventEntity).columns;
-    for await (const raw of this.cursor(sql, parameters, batchSize)) {
-      yield raw.map((row) => {
-        const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
-        for (const column of columns) {
-          const value = row[`e_${column.databaseName}`];
-          const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
-          entity[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(value) : value;
-        }
-        return entity as unknown as AuditEventEntity;
-      });
+    const toEntity = (value: (column: ColumnMetadata) => unknown) => {
+      const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
+      for (const column of columns) {
+        const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
+        const raw = value(column);
+        entity[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(raw) : raw;
+      }
+      return entity as unknown as AuditEventEntity;
+    };
+    const inlined = this.options.copy === false ? undefined : inlineParameters(sql, parameters);
+    if (inlined === undefined) {
+      for await (const raw of this.cursor(sql, parameters, batchSize)) yield raw.map((row) => toEntity((column) => row[`e_${column.databaseName}`]));
+      return;
+    }
+    // COPY's text: booleans as t/f, the rest as the driver would hand them to the transformers.
+    const names = sql.match(/ AS "e_[a-z_]+"/g)?.map((alias) => alias.slice(7, -1)) ?? [];
+    const at = new Map(columns.map((column) => [column, names.indexOf(column.databaseName)]));
+    const booleans = new Set(columns.filter((column) => column.type === 'boolean'));
+    for await (const rows of this.snapshot((client) => copyRows(client, inlined))) {
+      yield rows.map((row) =>
+        toEntity((column) => {
+          const text = row[at.get(column)!];
+          return booleans.has(column) && text !== null ? text === 't' : text;
+        }),
+      );
     }
   }
 
-  /** Each line built where the rows are (shared/line-sql.ts): one text column per row crosses the wire. */
-  async *renderedLines(
-    query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
-    format: LineFormat,
-    batchSize: number,
-  ): AsyncGenerator<{ line: string | null; id: string }[]> {
-    const [sql, parameters] = query().getQueryAndParameters();
-    yield* this.cursor(renderedLinesSql(sql, format, POSTGRES_LINE_SQL), parameters, batchSize) as AsyncGenerator<{ line: string | null; id: string }[]>;
+  /** A server-side cursor over `sql`, FETCHed a batch at a time as the client reads. */
+  private cursor(sql: string, parameters: unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[]> {
+    return this.snapshot(async function* (client) {
+      await client.query(`DECLARE event_export NO SCROLL CURSOR FOR ${sql}`, parameters);
+      for (;;) {
+        const { rows } = await client.query(`FETCH ${Math.trunc(batchSize)} FROM event_export`);
+        if (rows.length === 0) return;
+        yield rows as Record<string, unknown>[];
+        if (rows.length < batchSize) return;
+      }
+    });
   }
 
   /**
-   * A server-side cursor in a read-only REPEATABLE READ transaction on its own connection: one
-   * consistent snapshot, FETCHed a batch at a time as the client reads. Ending early rolls back,
-   * which closes the cursor and returns the connection to the pool.
+   * `read` in a read-only REPEATABLE READ transaction on a connection of its own: one consistent
+   * snapshot. Ending early (the client went away) destroys the connection, which ends whatever the
+   * server was still sending; a finished read rolls back and returns it to the pool.
    */
-  private async *cursor(sql: string, parameters: unknown[], batchSize: number): AsyncGenerator<Record<string, unknown>[]> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+  private async *snapshot<T>(read: (client: PoolClient) => AsyncGenerator<T>): AsyncGenerator<T> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    let finished = false;
     try {
-      await runner.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // A client that stops reading leaves the transaction idle: the server ends it after a minute.
-      await runner.query(`SET LOCAL idle_in_transaction_session_timeout = '60s'`);
-      await runner.query(`DECLARE event_export NO SCROLL CURSOR FOR ${sql}`, parameters);
-      for (;;) {
-        const raw: Record<string, unknown>[] = await runner.query(`FETCH ${Math.trunc(batchSize)} FROM event_export`);
-        if (raw.length === 0) return;
-        yield raw;
-        if (raw.length < batchSize) return;
-      }
+      await client.query(`SET LOCAL idle_in_transaction_session_timeout = '60s'`);
+      yield* read(client);
+      await client.query('ROLLBACK');
+      finished = true;
     } finally {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      await runner.release();
+      client.release(finished ? undefined : true);
     }
   }
 }

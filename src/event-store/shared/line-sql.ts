@@ -46,8 +46,9 @@ export function renderedLinesSql(sql: string, format: LineFormat, f: LineSqlFunc
     if ('time' in value) return `'"' || ${f.isoTime(col(value.time))} || '"'`;
     return jsonObject(value.object);
   };
+  // concat() builds its result once; a chain of || copies the growing line at every step.
   const jsonObject = (entries: [string, LineValue][]): string =>
-    `(${entries.map(([key, value], i) => `${quoted(`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`)} || ${jsonValue(value)}`).join(' || ')} || '}')`;
+    `concat(${entries.map(([key, value], i) => `${quoted(`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`)}, ${jsonValue(value)}`).join(', ')}, '}')`;
   const csvText = (c: string) => {
     const guarded = `(CASE WHEN ${f.startsLikeFormula(c)} THEN '''' || ${c} ELSE ${c} END)`;
     return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.needsCsvQuotes(guarded)} THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END`;
@@ -65,7 +66,7 @@ export function renderedLinesSql(sql: string, format: LineFormat, f: LineSqlFunc
     values.flatMap((v) => ('time' in v ? [v.time] : 'object' in v ? times(v.object.map(([, inner]) => inner)) : []));
 
   const values = 'ndjson' in format ? format.ndjson.map(([, v]) => v) : format.csv;
-  const line = 'ndjson' in format ? `${jsonObject(format.ndjson)} || ${f.lf}` : `${format.csv.map(csvValue).join(" || ',' || ")} || ${f.crlf}`;
+  const line = 'ndjson' in format ? `concat(${jsonObject(format.ndjson)}, ${f.lf})` : `concat(${format.csv.map(csvValue).join(", ',', ")}, ${f.crlf})`;
   const renderable = [...new Set(times(values))].map((c) => `${col(c)} BETWEEN 0 AND ${LAST_FOUR_DIGIT_YEAR_MS}`);
   const guarded = renderable.length > 0 ? `CASE WHEN ${renderable.join(' AND ')} THEN ${line} END` : line;
   return `SELECT ${guarded} AS line, r.e_id AS id, r.e_seq AS seq FROM (${sql}) r ORDER BY r.e_seq DESC`;
