@@ -43,6 +43,63 @@ SELECT i.id, 'default', b.last_seq - (SELECT count(*) FROM input) + i.ord, 'audi
        i.created_at, i.created_at, array_to_tsvector(string_to_array(i.search_words, ' '))
 FROM input i, bumped b`;
 
+/** A Retraced bulk request's events as rows of the columns they fill (the bulk yardstick). */
+interface BulkRow {
+  id: string;
+  action: unknown;
+  crud: unknown;
+  description: unknown;
+  group_id: unknown;
+  group_name: unknown;
+  actor_id: unknown;
+  actor_name: unknown;
+  target_id: unknown;
+  target_name: unknown;
+  target_type: unknown;
+  source_ip: unknown;
+  fields: string | null;
+  created_at: number;
+  search_words: string;
+}
+
+/** The bulk yardstick's one statement per request: the rows from one JSON parameter, into the same table and indexes. */
+const POSTGRES_BULK_INSERT = `
+WITH input AS (
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (id varchar, action text, crud text, description text, group_id text, group_name text,
+    actor_id text, actor_name text, target_id text, target_name text, target_type text, source_ip varchar, fields text, created_at bigint, search_words text))
+    WITH ORDINALITY AS u(id, action, crud, description, group_id, group_name, actor_id, actor_name, target_id, target_name, target_type, source_ip, fields, created_at, search_words, ord)
+),
+bumped AS (UPDATE projects SET last_seq = last_seq + (SELECT count(*) FROM input) WHERE id = 'default' RETURNING last_seq)
+INSERT INTO audit_events (id, project_id, seq, source_api, action, crud, description, group_id, group_name, actor_id, actor_name, target_id, target_name,
+  target_type, source_ip, is_failure, is_anonymous, fields, created_at, received_at, identity_status, search_vector)
+SELECT i.id, 'default', b.last_seq - (SELECT count(*) FROM input) + i.ord, 'publisher', i.action, i.crud, i.description, i.group_id, i.group_name,
+       i.actor_id, i.actor_name, i.target_id, i.target_name, i.target_type, i.source_ip, false, false, i.fields, i.created_at, i.created_at, 'unknown',
+       array_to_tsvector(string_to_array(i.search_words, ' '))
+FROM input i, bumped b`;
+
+function bulkRows(events: Record<string, any>[], now: number): BulkRow[] {
+  return events.map((e) => {
+    const fields = e.fields === undefined ? null : JSON.stringify(e.fields);
+    return {
+      id: newEventId(now),
+      action: e.action,
+      crud: e.crud,
+      description: e.description,
+      group_id: e.group?.id,
+      group_name: e.group?.name,
+      actor_id: e.actor?.id,
+      actor_name: e.actor?.name,
+      target_id: e.target?.id,
+      target_name: e.target?.name,
+      target_type: e.target?.type,
+      source_ip: e.source_ip,
+      fields,
+      created_at: now,
+      search_words: searchWordsOf([e.action, e.description, e.actor?.id, e.actor?.name, e.target?.id, e.target?.name, e.target?.type, e.group?.name, fields]),
+    };
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const dataSource = new DataSource(dataSourceOptions(config.database));
@@ -68,6 +125,44 @@ async function main(): Promise<void> {
     });
     concurrent = 1;
     commit = async (rows) => write(rows);
+  }
+
+  let commitBulk: (rows: BulkRow[]) => Promise<void>;
+  if (config.database.type === 'postgres') {
+    const pool = (dataSource.driver as unknown as { master: Pool }).master;
+    commitBulk = async (rows) => {
+      await pool.query({ name: 'reference_bulk_insert', text: POSTGRES_BULK_INSERT, values: [JSON.stringify(rows)] });
+    };
+  } else {
+    const db = (dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+    const bump = db.prepare(`UPDATE projects SET last_seq = last_seq + ? WHERE id = 'default' RETURNING last_seq`);
+    const insert = db.prepare(`INSERT INTO audit_events (id, project_id, seq, source_api, action, crud, description, group_id, group_name, actor_id, actor_name,
+      target_id, target_name, target_type, source_ip, is_failure, is_anonymous, fields, created_at, received_at, identity_status)
+      VALUES (?, 'default', ?, 'publisher', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, 'unknown')`);
+    const write = db.transaction((rows: BulkRow[]) => {
+      const { last_seq: last } = bump.get(rows.length) as { last_seq: number };
+      rows.forEach((r, i) =>
+        insert.run(
+          r.id,
+          last - rows.length + i + 1,
+          r.action,
+          r.crud,
+          r.description,
+          r.group_id,
+          r.group_name,
+          r.actor_id,
+          r.actor_name,
+          r.target_id,
+          r.target_name,
+          r.target_type,
+          r.source_ip,
+          r.fields,
+          r.created_at,
+          r.created_at,
+        ),
+      );
+    });
+    commitBulk = async (rows) => write(rows);
   }
 
   let queue: Pending[] = [];
@@ -113,6 +208,21 @@ async function main(): Promise<void> {
         return void response.writeHead(400).end();
       }
       const now = Date.now();
+      if (Array.isArray(event.events)) {
+        // A Retraced bulk request: one statement for all its events, answered with their ids once committed.
+        const rows = bulkRows(event.events as Record<string, any>[], now);
+        commitBulk(rows).then(
+          () => {
+            accepted += rows.length;
+            response.writeHead(201, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(rows.map((r) => ({ id: r.id, hash: null }))));
+          },
+          (error: Error) => {
+            process.stderr.write(`bulk commit failed: ${error.message}\n`);
+            response.writeHead(503).end();
+          },
+        );
+        return;
+      }
       const row: Row = {
         id: newEventId(now),
         action: event.action,

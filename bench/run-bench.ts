@@ -143,6 +143,17 @@ export const SCENARIOS: Scenario[] = [
   },
   bulk(100),
   bulk(1000),
+  {
+    name: 'reference: bare node:http, JSON.parse, one INSERT per 1000-event Retraced bulk request',
+    reference: true,
+    eventsPerRequest: 1000,
+    connections: 8,
+    request: (server) => ({
+      url: `${server.baseUrl}/publisher/v1/project/default/event/bulk`,
+      body: JSON.stringify({ events: Array.from({ length: 1000 }, (_, i) => retracedEvent(i)) }),
+      headers: { 'content-type': 'application/json' },
+    }),
+  },
 ];
 
 async function createProject(server: ServerProcess): Promise<{ id: string; token: string }> {

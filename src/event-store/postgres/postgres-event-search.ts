@@ -47,15 +47,28 @@ export class PostgresEventSearch implements EventSearchDialect {
     }
     // COPY's text: booleans as t/f, the rest as the driver would hand them to the transformers.
     const names = sql.match(/ AS "e_[a-z_]+"/g)?.map((alias) => alias.slice(7, -1)) ?? [];
-    const at = new Map(columns.map((column) => [column, names.indexOf(column.databaseName)]));
-    const booleans = new Set(columns.filter((column) => column.type === 'boolean'));
+    const plan = columns.map((column) => {
+      const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
+      return {
+        property: column.propertyName,
+        at: names.indexOf(column.databaseName),
+        boolean: column.type === 'boolean',
+        from: transformer && !Array.isArray(transformer) ? (v: unknown) => transformer.from(v) : undefined,
+      };
+    });
     for await (const rows of this.snapshot((client) => copyRows(client, inlined))) {
-      yield rows.map((row) =>
-        toEntity((column) => {
-          const text = row[at.get(column)!];
-          return booleans.has(column) && text !== null ? text === 't' : text;
-        }),
-      );
+      const entities: AuditEventEntity[] = new Array(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r];
+        const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
+        for (const column of plan) {
+          const text = row[column.at];
+          const value = column.boolean && text !== null ? text === 't' : text;
+          entity[column.property] = column.from ? column.from(value) : value;
+        }
+        entities[r] = entity as unknown as AuditEventEntity;
+      }
+      yield entities;
     }
   }
 
