@@ -70,6 +70,38 @@ describe.each(DIALECTS)('hostile requests on %s', (dialect) => {
     }
   });
 
+  it('refuses an indexed identifier longer than 1,024 bytes in UTF-8 (1,024 four-byte characters pass a character count) with a 400 naming it', async () => {
+    const astral = (n: number) => '😀'.repeat(n);
+    const cases: [string, Record<string, unknown>][] = [
+      ['action', { action: astral(1024) }],
+      ['actor.id', { actor: { id: astral(1024) } }],
+      ['group.id', { group: { id: astral(1024) } }],
+      ['target.id', { target: { id: astral(1024) } }],
+      ['external_id', { external_id: astral(1024) }],
+    ];
+    for (const [field, parts] of cases) {
+      const response = await postJson(
+        `${t.baseUrl}/publisher/v1/project/${project}/event`,
+        { action: 'long.id', crud: 'c', actor: { id: 'ann' }, ...parts },
+        publish,
+      );
+      const body = await response.json();
+      expect([field, response.status, body.errors?.[0]?.field, body.errors?.[0]?.rule]).toEqual([field, 400, field, 'maxUtf8Bytes']);
+    }
+    const audit = await postJson(`${t.baseUrl}/audit/v1/event`, { action: astral(1024) });
+    expect([audit.status, (await audit.json()).errors?.[0]?.field]).toEqual([400, 'action']);
+    // 256 of them are exactly 1,024 bytes: stored, and found again.
+    const fits = await postJson(
+      `${t.baseUrl}/publisher/v1/project/${project}/event`,
+      { action: 'long.id.fits', crud: 'c', actor: { id: astral(256) }, group: { id: astral(256) } },
+      publish,
+    );
+    expect(fits.status).toBe(201);
+    const stored = JSON.parse((await get(`/audit/v1/events?project=${project}&action=long.id.fits`)).body).events;
+    expect(stored.map((e: Json) => [e.actor.id, e.group.id])).toEqual([[astral(256), astral(256)]]);
+    expect(JSON.parse((await get(`/audit/v1/events?project=${project}&action=long.id`)).body).events).toEqual([]);
+  });
+
   describe('GraphQL cost', () => {
     const graphql = (query: string, headers = read) => postJson(`${t.baseUrl}/publisher/v1/project/${project}/graphql`, { query }, headers);
     const aliases = (n: number, size = 1000) =>

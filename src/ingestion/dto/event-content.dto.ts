@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsDateTime } from '../../infrastructure/validation/is-date-time';
 import { IsStringMap } from '../../infrastructure/validation/is-string-map';
+import { MaxUtf8Bytes } from '../../infrastructure/validation/max-utf8-bytes';
 import { GroupDto, TargetDto } from './event-parts.dto';
 
 /** What both ingestion APIs accept alike; each API's DTO adds its own fields and rules. */
@@ -10,6 +11,7 @@ export class EventContentDto {
   @ApiProperty({ description: 'Machine readable name of the event', example: 'user.login.success' })
   @IsNotEmpty()
   @MaxLength(1024)
+  @MaxUtf8Bytes(1024)
   @IsString()
   action: string;
 
@@ -57,6 +59,7 @@ export class EventContentDto {
   @IsOptional()
   @IsNotEmpty()
   @MaxLength(1024)
+  @MaxUtf8Bytes(1024)
   @IsString()
   external_id?: string;
 }

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsStringMap } from '../../infrastructure/validation/is-string-map';
+import { MaxUtf8Bytes } from '../../infrastructure/validation/max-utf8-bytes';
 
 export class ActorDto {
   @ApiProperty({ description: 'Who acted: a directory GUID, username, email, UPN or DN', example: 'jdoe' })
   @IsNotEmpty()
   @MaxLength(1024)
+  @MaxUtf8Bytes(1024)
   @IsString()
   id: string;
 
@@ -31,6 +33,7 @@ export class TargetDto {
   @ApiProperty({ example: 'doc-42' })
   @IsNotEmpty()
   @MaxLength(1024)
+  @MaxUtf8Bytes(1024)
   @IsString()
   id: string;
 
@@ -62,6 +65,7 @@ export class GroupDto {
   @ApiProperty({ description: 'The end customer (tenant) inside the project', example: 'acme' })
   @IsNotEmpty()
   @MaxLength(1024)
+  @MaxUtf8Bytes(1024)
   @IsString()
   id: string;
 
