@@ -3,7 +3,9 @@
  * the JSON body and group-commits the seed's fields into the service's own table (same migrations,
  * indexes and free-text words, same batch size and wait, two PostgreSQL commits in flight). It
  * shows what this machine allows before any framework, validation or enrichment, so the service's
- * numbers can be read against it. `GET /health` and `GET /metrics` answer as the service's do.
+ * numbers can be read against it. With REFERENCE_QUERY_INDEXES=off it writes into the table without
+ * the indexes queries use (and, on SQLite, without the free-text trigger): the least work that
+ * still keeps events durable. `GET /health` and `GET /metrics` answer as the service's do.
  */
 import type Database from 'better-sqlite3';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
@@ -105,6 +107,20 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(config.database));
   await dataSource.initialize();
   await dataSource.runMigrations();
+  if (process.env.REFERENCE_QUERY_INDEXES === 'off') {
+    // The leanest durable table: only the keys (id, per-project seq, external_id); no index a query uses.
+    for (const index of [
+      'audit_events_project_created',
+      'audit_events_project_actor_guid',
+      'audit_events_project_action',
+      'audit_events_project_actor_id',
+      'audit_events_project_group',
+      'audit_events_search',
+      'audit_events_pending',
+    ])
+      await dataSource.query(`DROP INDEX IF EXISTS ${index}`);
+    if (config.database.type !== 'postgres') for (const trigger of ['audit_events_fts_insert']) await dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+  }
 
   let commit: (rows: Row[]) => Promise<void>;
   let concurrent: number;

@@ -88,6 +88,8 @@ interface Scenario {
   name: string;
   /** Runs bench/reference-server.ts instead of the service (no projects or tokens there). */
   reference?: boolean;
+  /** Extra environment for the reference server. */
+  referenceEnv?: Record<string, string>;
   /** Events per request. */
   eventsPerRequest: number;
   connections: number;
@@ -121,6 +123,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'reference: bare node:http, JSON.parse, same group commit (seed JSON example)',
     reference: true,
+    eventsPerRequest: 1,
+    connections: 50,
+    request: (server) => ({ url: `${server.baseUrl}/audit/v1/event`, body: SEED_JSON_EXAMPLE, headers: { 'content-type': 'application/json' } }),
+  },
+  {
+    name: 'reference: the same bare server, table without the query indexes (seed JSON example)',
+    reference: true,
+    referenceEnv: { REFERENCE_QUERY_INDEXES: 'off' },
     eventsPerRequest: 1,
     connections: 50,
     request: (server) => ({ url: `${server.baseUrl}/audit/v1/event`, body: SEED_JSON_EXAMPLE, headers: { 'content-type': 'application/json' } }),
@@ -175,7 +185,7 @@ async function createProject(server: ServerProcess): Promise<{ id: string; token
 async function run(scenario: Scenario, dialect: Dialect, options: Options): Promise<Result> {
   const db = await createTestDatabase(dialect);
   const main = scenario.reference ? join(__dirname, 'reference-server.js') : undefined;
-  const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' }, main);
+  const server = await ServerProcess.start({ DATABASE_URL: db.url, AUDIT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', ...scenario.referenceEnv }, main);
   try {
     const project = scenario.reference ? { id: 'default', token: '' } : await createProject(server);
     const { url, body, headers } = scenario.request(server, project);
@@ -224,6 +234,44 @@ function table(results: Result[]): string {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
+}
+
+/** The service beside the yardsticks of the same run (median rounds): the targets are ratios, so the machine's speed cancels out. */
+function ratioTable(results: Result[]): string {
+  const find = (scenario: string, dialect: Dialect) => results.find((r) => r.scenario.startsWith(scenario) && r.dialect === dialect);
+  const comparisons: [string, string, string, string][] = [
+    ['Audit API single event ÷ bare server, same table and indexes', 'audit-api single event', 'reference: bare node:http, JSON.parse, same group commit', ''],
+    [
+      'Audit API single event ÷ bare server, table without query indexes',
+      'audit-api single event',
+      'reference: the same bare server, table without the query indexes',
+      '≥ 0.75 ×, p99 < 25 ms',
+    ],
+    [
+      'publisher single event ÷ bare server, table without query indexes',
+      'publisher single event',
+      'reference: the same bare server, table without the query indexes',
+      '≥ 0.75 ×',
+    ],
+    [
+      'publisher bulk of 1,000 ÷ bare server, one INSERT per bulk request',
+      'publisher bulk, 1000 events',
+      'reference: bare node:http, JSON.parse, one INSERT per 1000',
+      '≥ 0.85 ×',
+    ],
+  ];
+  const rows: string[] = [];
+  for (const [label, service, yardstick, target] of comparisons) {
+    for (const dialect of DIALECTS) {
+      const a = find(service, dialect);
+      const b = find(yardstick, dialect);
+      if (!a || !b) continue;
+      rows.push(
+        `| ${label} | ${dialect} | ${a.events_per_s.toLocaleString('en-US')} ÷ ${b.events_per_s.toLocaleString('en-US')} | ${(a.events_per_s / b.events_per_s).toFixed(2)} × | ${a.p99_ms} ms | ${target} |`,
+      );
+    }
+  }
+  return ['| ratio (same run) | database | events/s | ratio | service p99 | target |', '| --- | --- | ---: | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
 function storeTable(s: StoreCeilingResult): string {
@@ -330,7 +378,7 @@ async function main(): Promise<void> {
     query,
   };
   const tables = [
-    ...(results.length > 0 ? [table(results)] : []),
+    ...(results.length > 0 ? [table(results), ratioTable(results)] : []),
     ...(storeCeiling ? [storeTable(storeCeiling)] : []),
     ...(withIdentity ? [identityTable(identity), syncTable(sync)] : []),
     ...(query ? [queryTable(query)] : []),

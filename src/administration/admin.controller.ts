@@ -8,7 +8,7 @@ import { DisplayTemplateService } from '../query/display/display-template.servic
 import { templateProblem } from '../query/display/display-templates';
 import { AuthenticatedRequest, principalOf } from '../tenancy/authorization/auth.guard';
 import { Authorize, projectParam } from '../tenancy/authorization/authorize.decorator';
-import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
+import { DEFAULT_PROJECT_ID } from '../tenancy/default-project';
 import { ProjectService } from '../tenancy/project.service';
 import { parseScopes } from '../tenancy/token-scope';
 import { TokenService, TokenView, tokenView } from '../tenancy/token.service';

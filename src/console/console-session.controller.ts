@@ -25,7 +25,7 @@ import { AuthFailureLimiter } from '../tenancy/authorization/auth-failure-limite
 import { Authorize } from '../tenancy/authorization/authorize.decorator';
 import { parseCookies } from '../tenancy/authorization/caller-authenticator';
 import { ANONYMOUS, Caller, ConsoleCaller, isInstanceAdmin } from '../tenancy/principal';
-import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
+import { DEFAULT_PROJECT_ID } from '../tenancy/default-project';
 import { ProjectService } from '../tenancy/project.service';
 import { TokenService } from '../tenancy/token.service';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CLOCK, Clock } from '../infrastructure/clock/clock';
 import { validateBody } from '../infrastructure/http/validate-body';
 import { Authorize } from '../tenancy/authorization/authorize.decorator';
-import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
+import { DEFAULT_PROJECT_ID } from '../tenancy/default-project';
 import type { AuditEventDraft } from '../event-store/audit-event';
 import { AuditApiEventDto } from './dto/audit-api-event.dto';
 import { newEventId } from './event-id';

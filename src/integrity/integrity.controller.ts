@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuditTrailService } from '../audit-trail/audit-trail.service';
 import { AuthenticatedRequest, principalOf, projectOf } from '../tenancy/authorization/auth.guard';
 import { Authorize, projectQuery } from '../tenancy/authorization/authorize.decorator';
-import { DEFAULT_PROJECT_ID } from '../tenancy/project.entity';
+import { DEFAULT_PROJECT_ID } from '../tenancy/default-project';
 import { IntegrityReport, SealService } from './seal.service';
 
 @ApiTags('integrity')

@@ -1,8 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../infrastructure/database/bigint-number.transformer';
 
-export const DEFAULT_PROJECT_ID = 'default';
-
 @Entity('projects')
 export class ProjectEntity {
   @PrimaryColumn({ type: 'varchar' })

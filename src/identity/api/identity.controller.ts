@@ -18,7 +18,7 @@ import { AuditTrailService } from '../../audit-trail/audit-trail.service';
 import { InvalidInputException, UnavailableException } from '../../infrastructure/http/api-error';
 import { AuthenticatedRequest } from '../../tenancy/authorization/auth.guard';
 import { Authorize } from '../../tenancy/authorization/authorize.decorator';
-import { DEFAULT_PROJECT_ID } from '../../tenancy/project.entity';
+import { DEFAULT_PROJECT_ID } from '../../tenancy/default-project';
 import { LdapDirectory } from '../ldap/ldap-directory';
 import { LDAP_DIRECTORY } from '../ldap/ldap-directory.provider';
 import { DirectoryMirror } from '../mirror/directory-mirror.service';

@@ -6,7 +6,7 @@ import { validateBody } from '../../infrastructure/http/validate-body';
 import { AuthenticatedRequest } from '../../tenancy/authorization/auth.guard';
 import { Authorize } from '../../tenancy/authorization/authorize.decorator';
 import { ANONYMOUS } from '../../tenancy/principal';
-import { DEFAULT_PROJECT_ID } from '../../tenancy/project.entity';
+import { DEFAULT_PROJECT_ID } from '../../tenancy/default-project';
 import { ProvisioningService } from '../provisioning/provisioning.service';
 import { ProvisioningUserDto } from './provisioning-user.dto';
 
