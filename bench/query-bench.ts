@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { EVENT_COLUMNS } from '../src/event-store/event-columns';
 import { createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
 import { launchChromium } from '../test/support/viewer/chromium';
@@ -94,45 +95,8 @@ async function copyRows(url: string): Promise<{ rows: number; rate: number }> {
   return { rows, rate: Math.round(rows / ((performance.now() - started) / 1000)) };
 }
 
-/** Every column an export carries (all but the search vector). */
-const EXPORTED_COLUMNS = [
-  'id',
-  'project_id',
-  'seq',
-  'source_api',
-  'action',
-  'crud',
-  'name',
-  'title',
-  'description',
-  'group_id',
-  'group_name',
-  'actor_id',
-  'actor_name',
-  'actor_href',
-  'target_id',
-  'target_name',
-  'target_type',
-  'target_href',
-  'source_ip',
-  'is_failure',
-  'is_anonymous',
-  'fields',
-  'metadata',
-  'created_at',
-  'received_at',
-  'component',
-  'version',
-  'external_id',
-  'hash',
-  'actor_guid',
-  'actor_username',
-  'actor_email',
-  'actor_dn',
-  'identity_status',
-  'actor_fields',
-  'target_fields',
-];
+/** Every column an export reads (all but the search vector and the idempotency digest). */
+const EXPORTED_COLUMNS = EVENT_COLUMNS.filter((column) => column !== 'content_digest');
 
 const guid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 

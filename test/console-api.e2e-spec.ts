@@ -219,6 +219,8 @@ describe.each(DIALECTS)('the console API against a real OpenLDAP on %s', (dialec
     const histogram = (await json(await asSession(cookie, `/audit/v1/events/histogram?${filters}&interval=hour`))).body;
     expect(histogram).toMatchObject({ interval: 'hour', total: 3, complete: true });
     expect(histogram.buckets.reduce((n: number, b: Json) => n + b.count, 0)).toBe(3);
+    // The exact times of the first and last event, not the start of their hours.
+    expect([histogram.first, histogram.last]).toEqual([listed[listed.length - 1].created, listed[0].created]);
     const facets = (await json(await asSession(cookie, `/audit/v1/events/facets?${filters}`))).body;
     expect(facets.total).toBe(3);
     expect(facets.facets.action).toEqual([

@@ -105,6 +105,9 @@ export interface EventPage {
 export interface Histogram {
   interval: 'minute' | 'hour' | 'day';
   buckets: { start: string; count: number }[];
+  /** When the oldest and the newest counted event happened. */
+  first: string | null;
+  last: string | null;
   total: number;
   complete: boolean;
 }

@@ -84,17 +84,24 @@ export class AuditEventReader {
   /**
    * Matching events per time bucket (`bucketMs` wide, starting at multiples of it shifted by
    * `offsetMs`: local midnight for days), over the newest `cap` matching events. Buckets without
-   * events are left out.
+   * events are left out; each says when its oldest and newest events happened.
    */
-  async histogram(projectId: string, filter: EventFilter, bucketMs: number, offsetMs: number, cap: number): Promise<{ start: number; count: number }[]> {
+  async histogram(
+    projectId: string,
+    filter: EventFilter,
+    bucketMs: number,
+    offsetMs: number,
+    cap: number,
+  ): Promise<{ start: number; count: number; first: number; last: number }[]> {
     const [inner, parameters] = this.capped(projectId, filter, cap, [['e.created_at', 'created_at']]);
     const bucket = Math.trunc(bucketMs);
     const offset = Math.trunc(offsetMs);
-    const rows: { t: string | number; n: string | number }[] = await this.events.manager.query(
-      `SELECT ((m.created_at + ${offset}) / ${bucket}) * ${bucket} - ${offset} AS t, COUNT(*) AS n FROM (${inner}) m GROUP BY 1 ORDER BY 1`,
+    const rows: { t: string | number; n: string | number; lo: string | number; hi: string | number }[] = await this.events.manager.query(
+      `SELECT ((m.created_at + ${offset}) / ${bucket}) * ${bucket} - ${offset} AS t, COUNT(*) AS n, MIN(m.created_at) AS lo, MAX(m.created_at) AS hi
+       FROM (${inner}) m GROUP BY 1 ORDER BY 1`,
       parameters,
     );
-    return rows.map((r) => ({ start: Number(r.t), count: Number(r.n) }));
+    return rows.map((r) => ({ start: Number(r.t), count: Number(r.n), first: Number(r.lo), last: Number(r.hi) }));
   }
 
   /** The oldest and newest time among the newest `cap` matching events, and how many were read. */

@@ -52,6 +52,9 @@ export interface Histogram {
   interval: HistogramInterval;
   tz_offset: number;
   buckets: { start: string; count: number }[];
+  /** When the oldest and the newest counted event happened (null without events). */
+  first: string | null;
+  last: string | null;
   /** Events counted: every matching one when `complete`. */
   total: number;
   /** False when more than MAX_COUNTED_EVENTS matched: the counts are of the newest ones. */
@@ -238,6 +241,8 @@ export class QueryService {
         interval,
         tz_offset: offsetMinutes,
         buckets: buckets.map((b) => ({ start: new Date(b.start).toISOString(), count: b.count })),
+        first: buckets.length > 0 ? new Date(buckets[0].first).toISOString() : null,
+        last: buckets.length > 0 ? new Date(buckets[buckets.length - 1].last).toISOString() : null,
         total,
         complete: await this.complete(projectId, filter, total),
       };

@@ -36,8 +36,8 @@ export function PersonPage({ route, project, zone, directory }: { route: Route; 
   const addChip = (chip: Chip) => search(formatQuery(withChip(parsed, chip)));
   const filters = { ...toFilters(parsed), ...(tab === 'by' ? { actor: person?.guid ?? identifier } : { target_person: person?.guid ?? identifier }) };
   const name = person ? (person.display_name ?? person.username ?? person.email ?? person.guid) : identifier;
-  const first = activity?.buckets[0]?.start;
-  const last = activity?.buckets[activity.buckets.length - 1]?.start;
+  const first = activity?.first;
+  const last = activity?.last;
 
   return (
     <>
