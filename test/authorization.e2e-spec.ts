@@ -3,6 +3,7 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ACCESS_RULE } from '../src/infrastructure/http/public-route';
 import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
+import { viewerSession } from './support/viewer-session';
 import { TestApp, adminHeaders, postJson, startTestApp } from './support/test-app';
 
 const INTEGRATION = 'integration-token-0123456789abcdef';
@@ -232,18 +233,12 @@ describe.each(DIALECTS)('the authorization policy on %s', (dialect) => {
     }
     headers.provision = bearer((await admin('/admin/v1/token', { name: 'p', scope: 'provision' })).token);
     headers.directory = bearer((await admin('/admin/v1/token', { name: 'd', scope: 'directory' })).token);
-    const viewerSession = async (project: string, isAdmin: boolean) => {
-      const minted = await fetch(`${t.baseUrl}/publisher/v1/project/${project}/viewertoken?group_id=g1&actor_id=viewer&is_admin=${isAdmin}`, {
-        headers: adminHeaders(),
-      });
-      expect(minted.status).toBe(201);
-      const exchanged = await postJson(`${t.baseUrl}/viewer/v1/viewersession`, { token: ((await minted.json()) as { token: string }).token });
-      expect(exchanged.status).toBe(200);
-      return { authorization: ((await exchanged.json()) as { token: string }).token };
-    };
-    headers.viewerA = await viewerSession(A, false);
-    headers.viewerAdminA = await viewerSession(A, true);
-    headers.viewerB = await viewerSession(B, true);
+    const viewer = async (project: string, isAdmin: boolean) => ({
+      authorization: await viewerSession(t.baseUrl, project, `group_id=g1&actor_id=viewer&is_admin=${isAdmin}`),
+    });
+    headers.viewerA = await viewer(A, false);
+    headers.viewerAdminA = await viewer(A, true);
+    headers.viewerB = await viewer(B, true);
     headers.forgedViewer = { authorization: `${headers.viewerA.authorization.slice(0, -4)}AAAA` };
     headers.enterpriseA = bearer((await admin(`/publisher/v1/project/${A}/group/g1/enterprisetoken`, { display_name: 'siem' })).token);
     const revoked = await admin(`/admin/v1/project/${A}/token`, { name: 'gone', scope: 'admin' });

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../src/config/app-config';
 import { MIGRATIONS, dataSourceOptions } from '../src/infrastructure/database/data-source-options';
 import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
+import { viewerSession } from './support/viewer-session';
 import { TestApp, adminHeaders, postJson, startTestApp } from './support/test-app';
 
 type Json = any;
@@ -26,11 +27,7 @@ describe.each(DIALECTS)("a group's total on %s", (dialect) => {
     expect(response.status).toBe(201);
     return response.json();
   };
-  const session = async (project: string, group: string): Promise<string> => {
-    const minted = await fetch(`${t.baseUrl}/publisher/v1/project/${project}/viewertoken?group_id=${group}&actor_id=auditor`, { headers: adminHeaders() });
-    const exchanged = await postJson(`${t.baseUrl}/viewer/v1/viewersession`, { token: (await minted.json()).token });
-    return (await exchanged.json()).token;
-  };
+  const session = (project: string, group: string) => viewerSession(t.baseUrl, project, `group_id=${group}&actor_id=auditor`);
   /** The total a viewer of the group is told, and the events it finds by paging to the end. */
   const viewed = async (project: string, group: string, query: string) => {
     const token = await session(project, group);

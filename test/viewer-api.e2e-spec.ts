@@ -1,4 +1,5 @@
 import { DIALECTS, TestDatabase, createTestDatabase } from './support/databases';
+import { viewerSession } from './support/viewer-session';
 import { TestApp, adminHeaders, postJson, readAllEvents, startTestApp } from './support/test-app';
 
 type Json = any;
@@ -21,15 +22,7 @@ describe.each(DIALECTS)('the viewer API on %s', (dialect) => {
   };
   const mint = async (project: string, query: string, headers = apiA) =>
     fetch(`${t.baseUrl}/auditlog/publisher/v1/project/${project}/viewertoken?${query}`, { headers });
-  const session = async (project: string, query: string, app: TestApp = t): Promise<string> => {
-    const minted = await fetch(`${app.baseUrl}/publisher/v1/project/${project}/viewertoken?${query}`, { headers: adminHeaders() });
-    expect(minted.status).toBe(201);
-    const exchanged = await postJson(`${app.baseUrl}/auditlog/viewer/v1/viewersession`, { token: (await minted.json()).token });
-    expect(exchanged.status).toBe(200);
-    const body = await exchanged.json();
-    expect(body.project_id).toBe(project);
-    return body.token;
-  };
+  const session = (project: string, query: string, app: TestApp = t): Promise<string> => viewerSession(app.baseUrl, project, query);
   const search = async (token: string, query = 'crud:c,u,d', extra = '', app: TestApp = t) =>
     postJson(`${app.baseUrl}/auditlog/viewer/v1/graphql${extra}`, { query: SEARCH, variables: { query, last: 50, before: '' } }, { authorization: token });
 
