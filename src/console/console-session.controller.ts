@@ -68,10 +68,9 @@ export class ConsoleSessionController {
   @Public()
   async signIn(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply) {
     const dto = validateBody(SignInDto, body);
-    // null reads as absent (IsOptional lets it through).
-    if (dto.token != null && dto.username != null) throw new BadRequestException('sign in with a username and password, or with a token, not both');
-    if (dto.token != null) return this.signInWithToken(dto.token, request, reply);
-    if (dto.username == null || dto.password == null) throw new BadRequestException('username and password are both required (or a token)');
+    if (dto.token !== undefined && dto.username !== undefined) throw new BadRequestException('sign in with a username and password, or with a token, not both');
+    if (dto.token !== undefined) return this.signInWithToken(dto.token, request, reply);
+    if (dto.username === undefined || dto.password === undefined) throw new BadRequestException('username and password are both required (or a token)');
     if (this.config.console.group === undefined)
       throw new BadRequestException(
         'signing in with directory credentials needs CONSOLE_GROUP (the directory group whose members may use the console); sign in with a token',

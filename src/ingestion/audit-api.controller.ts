@@ -53,7 +53,7 @@ function toDraft(dto: AuditApiEventDto, id: string): AuditEventDraft {
     isAnonymous: false,
     fields: dto.fields,
     metadata: dto.metadata,
-    created: dto.created == null ? undefined : Date.parse(dto.created), // null reads as absent, as IsOptional lets it through
+    created: dto.created === undefined ? undefined : Date.parse(dto.created),
     externalId: dto.external_id,
     identity: { status: 'unknown' },
   };

@@ -18,7 +18,7 @@ export function publisherDraft(dto: PublisherEventDto, projectId: string, id: st
     isAnonymous: dto.is_anonymous ?? false,
     fields: dto.fields,
     metadata: dto.metadata,
-    created: dto.created == null ? undefined : Date.parse(dto.created), // null reads as absent, as IsOptional lets it through
+    created: dto.created === undefined ? undefined : Date.parse(dto.created),
     component: dto.component,
     version: dto.version,
     externalId: dto.external_id,

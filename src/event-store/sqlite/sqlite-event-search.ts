@@ -1,8 +1,7 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../audit-event.entity';
 import type { EventSearchDialect, LineFormat, SearchTerm } from '../event-search-dialect';
-import { renderedLinesSql } from '../shared/line-sql';
-import { SQLITE_LINE_SQL } from './sqlite-line-sql';
+import { renderedLinesSql } from './sqlite-line-sql';
 
 /** Most lines SQLite renders in one statement. */
 const STEP = 1_000;
@@ -39,7 +38,7 @@ export class SqliteEventSearch implements EventSearchDialect {
   }
 
   /**
-   * Each line built by SQLite (shared/line-sql.ts), in keyset batches as `batches` reads rows; at
+   * Each line built by SQLite (sqlite-line-sql.ts), in keyset batches as `batches` reads rows; at
    * most STEP rows a statement, since SQLite runs in this process and requests wait meanwhile.
    */
   async *renderedLines(
@@ -50,7 +49,7 @@ export class SqliteEventSearch implements EventSearchDialect {
     let before: number | undefined;
     for (;;) {
       const [sql, parameters] = query(before).limit(Math.min(batchSize, STEP)).getQueryAndParameters();
-      const rows: { line: string | null; id: string; seq: number }[] = await this.dataSource.query(renderedLinesSql(sql, format, SQLITE_LINE_SQL), parameters);
+      const rows: { line: string | null; id: string; seq: number }[] = await this.dataSource.query(renderedLinesSql(sql, format), parameters);
       if (rows.length === 0) return;
       yield rows;
       if (rows.length < Math.min(batchSize, STEP)) return;

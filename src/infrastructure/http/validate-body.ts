@@ -17,11 +17,29 @@ export function validateBody<T extends object>(dto: Constructor<T>, body: unknow
   }
   // A valid body is recognised by the DTO's compiled accept path and returned as parsed (the DTOs
   // it serves hold plain data); anything else is judged, and explained, by class-validator.
-  if (dtoAcceptor(dto)?.(body)) return body as T;
+  if (dtoAcceptor(dto)?.(body)) return withoutNulls(body) as T;
   const instance = plainToInstance(dto, body);
   const errors = fieldErrors(instance, prefix);
   if (errors.length > 0) throw new InvalidInputException(errors);
-  return instance;
+  return withoutNulls(instance);
+}
+
+/**
+ * A valid body with its null-valued properties removed: a null that passed validation is on an
+ * optional property (IsOptional lets null through), and means the same as leaving it out — so
+ * no code after validation ever meets a null it would have to tell from absent.
+ */
+function withoutNulls<T extends object>(value: T): T {
+  const stack: object[] = [value];
+  while (stack.length > 0) {
+    const object = stack.pop() as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      const inner = object[key];
+      if (inner === null) delete object[key];
+      else if (typeof inner === 'object') stack.push(inner);
+    }
+  }
+  return value;
 }
 
 /** The field errors of one DTO instance, or none. */
