@@ -140,7 +140,8 @@ export function groupCounts(events: CompleteAuditEvent[]): Map<string, { key: [s
   for (const event of events) {
     if (event.group?.id === undefined) continue;
     const key: [string, string, string, string] = [event.projectId, event.group.id, event.crud ?? '', event.sourceApi];
-    const name = JSON.stringify(key);
+    // NUL never reaches the store (refused at the door), so it separates the parts unambiguously.
+    const name = key.join('\0');
     const entry = counts.get(name);
     if (entry) entry.events++;
     else counts.set(name, { key, events: 1 });

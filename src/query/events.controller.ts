@@ -67,24 +67,12 @@ export class EventsController {
   })
   @ApiOkResponse({
     description:
-      '{"interval","tz_offset","buckets":[{"start","count"}],"total","complete"} — complete is false when more than 100,000 events matched (the newest 100,000 were counted)',
+      '{"interval","tz_offset","buckets":[{"start","count"}],"first","last","total","complete"} — first/last: when the oldest and newest counted event happened; complete is false when more than 100,000 events matched (the newest 100,000 were counted)',
   })
   async histogram(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<Histogram> {
     const dto = validateBody(HistogramQueryDto, { ...raw });
     const projectId = projectOf(request);
-    const histogram = await this.queries.histogram(dto, projectId);
-    if (histogram.actor) reply.header(ACTOR_RESOLUTION_HEADER, histogram.actor.status);
-    await this.readAudit.record({
-      caller: request.caller!,
-      projectId,
-      kind: 'view',
-      filters: { view: 'histogram', ...givenFilters(dto) },
-      rows: histogram.total,
-      actorResolution: histogram.actor?.status,
-      requestId: String(request.id),
-      clientIp: request.ip,
-    });
-    return histogram;
+    return this.recordedCounts('histogram', dto, request, reply, await this.queries.histogram(dto, projectId));
   }
 
   @Get('events/facets')
@@ -97,19 +85,29 @@ export class EventsController {
   async facets(@Query() raw: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) reply: FastifyReply): Promise<Facets> {
     const dto = validateBody(FacetsQueryDto, { ...raw });
     const projectId = projectOf(request);
-    const facets = await this.queries.facets(dto, projectId);
-    if (facets.actor) reply.header(ACTOR_RESOLUTION_HEADER, facets.actor.status);
+    return this.recordedCounts('facets', dto, request, reply, await this.queries.facets(dto, projectId));
+  }
+
+  /** Counts (histogram or facets) as answered: the actor's resolution in a header, and the read on record. */
+  private async recordedCounts<T extends Histogram | Facets>(
+    view: 'histogram' | 'facets',
+    dto: HistogramQueryDto | FacetsQueryDto,
+    request: Request,
+    reply: FastifyReply,
+    counts: T,
+  ): Promise<T> {
+    if (counts.actor) reply.header(ACTOR_RESOLUTION_HEADER, counts.actor.status);
     await this.readAudit.record({
       caller: request.caller!,
-      projectId,
+      projectId: projectOf(request),
       kind: 'view',
-      filters: { view: 'facets', ...givenFilters(dto) },
-      rows: facets.total,
-      actorResolution: facets.actor?.status,
+      filters: { view, ...givenFilters(dto) },
+      rows: counts.total,
+      actorResolution: counts.actor?.status,
       requestId: String(request.id),
       clientIp: request.ip,
     });
-    return facets;
+    return counts;
   }
 
   @Get('events/:id')

@@ -1,6 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { AuditEventEntity } from '../audit-event.entity';
 import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
 import { copyRows, inlineParameters } from './postgres-copy';
@@ -30,45 +29,40 @@ export class PostgresEventSearch implements EventSearchDialect {
    */
   async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
     const [sql, parameters] = query().getQueryAndParameters();
-    const columns = this.dataSource.getMetadata(AuditEventEntity).columns;
-    const toEntity = (value: (column: ColumnMetadata) => unknown) => {
-      const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
-      for (const column of columns) {
-        const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
-        const raw = value(column);
-        entity[column.propertyName] = transformer && !Array.isArray(transformer) ? transformer.from(raw) : raw;
-      }
-      return entity as unknown as AuditEventEntity;
-    };
-    const inlined = this.options.copy === false ? undefined : inlineParameters(sql, parameters);
-    if (inlined === undefined) {
-      for await (const raw of this.cursor(sql, parameters, batchSize)) yield raw.map((row) => toEntity((column) => row[`e_${column.databaseName}`]));
-      return;
-    }
-    // COPY's text: booleans as t/f, the rest as the driver would hand them to the transformers.
-    const names = sql.match(/ AS "e_[a-z_]+"/g)?.map((alias) => alias.slice(7, -1)) ?? [];
-    const plan = columns.map((column) => {
+    // Each column: where the reader's query puts it (`e_<column>`), and how its value becomes the entity's.
+    const names = sql.match(/ AS "e_[a-z_]+"/g)?.map((alias) => alias.slice(5, -1)) ?? [];
+    const plan = this.dataSource.getMetadata(AuditEventEntity).columns.map((column) => {
       const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
       return {
         property: column.propertyName,
-        at: names.indexOf(column.databaseName),
+        key: `e_${column.databaseName}`,
+        at: names.indexOf(`e_${column.databaseName}`),
         boolean: column.type === 'boolean',
         from: transformer && !Array.isArray(transformer) ? (v: unknown) => transformer.from(v) : undefined,
       };
     });
+    const inlined = this.options.copy === false ? undefined : inlineParameters(sql, parameters);
+    if (inlined === undefined) {
+      for await (const rows of this.cursor(sql, parameters, batchSize)) {
+        yield rows.map((row) => {
+          const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
+          for (const column of plan) entity[column.property] = column.from ? column.from(row[column.key]) : row[column.key];
+          return entity as unknown as AuditEventEntity;
+        });
+      }
+      return;
+    }
+    // COPY's text: booleans as t/f, the rest as the driver would hand them to the transformers.
     for await (const rows of this.snapshot((client) => copyRows(client, inlined))) {
-      const entities: AuditEventEntity[] = new Array(rows.length);
-      for (let r = 0; r < rows.length; r++) {
-        const row = rows[r];
+      yield rows.map((row) => {
         const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
         for (const column of plan) {
           const text = row[column.at];
           const value = column.boolean && text !== null ? text === 't' : text;
           entity[column.property] = column.from ? column.from(value) : value;
         }
-        entities[r] = entity as unknown as AuditEventEntity;
-      }
-      yield entities;
+        return entity as unknown as AuditEventEntity;
+      });
     }
   }
 

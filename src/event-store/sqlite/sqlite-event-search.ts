@@ -3,9 +3,6 @@ import type { AuditEventEntity } from '../audit-event.entity';
 import type { EventSearchDialect, LineFormat, SearchTerm } from '../event-search-dialect';
 import { renderedLinesSql } from './sqlite-line-sql';
 
-/** Most lines SQLite renders in one statement. */
-const STEP = 1_000;
-
 /** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
 export class SqliteEventSearch implements EventSearchDialect {
   constructor(private readonly dataSource: DataSource) {}
@@ -37,10 +34,7 @@ export class SqliteEventSearch implements EventSearchDialect {
     }
   }
 
-  /**
-   * Each line built by SQLite (sqlite-line-sql.ts), in keyset batches as `batches` reads rows; at
-   * most STEP rows a statement, since SQLite runs in this process and requests wait meanwhile.
-   */
+  /** Each line built by SQLite (sqlite-line-sql.ts), in keyset batches as `batches` reads rows. */
   async *renderedLines(
     query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
     format: LineFormat,
@@ -48,11 +42,11 @@ export class SqliteEventSearch implements EventSearchDialect {
   ): AsyncGenerator<{ line: string | null; id: string }[]> {
     let before: number | undefined;
     for (;;) {
-      const [sql, parameters] = query(before).limit(Math.min(batchSize, STEP)).getQueryAndParameters();
+      const [sql, parameters] = query(before).limit(batchSize).getQueryAndParameters();
       const rows: { line: string | null; id: string; seq: number }[] = await this.dataSource.query(renderedLinesSql(sql, format), parameters);
       if (rows.length === 0) return;
       yield rows;
-      if (rows.length < Math.min(batchSize, STEP)) return;
+      if (rows.length < batchSize) return;
       before = Number(rows[rows.length - 1].seq);
     }
   }

@@ -6,11 +6,11 @@ const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
 /** SQLite's pieces of a line; each takes and returns an SQL expression. */
 const f = {
   // json_quote escapes as JSON.stringify does: ", \, \b \f \n \r \t, other controls as \u00xx (lower case).
-  jsonString: (c) => `CASE WHEN ${c} IS NULL THEN 'null' ELSE json_quote(${c}) END`,
-  isoTime: (c) => `strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || '.' || printf('%03d', ${c} % 1000) || 'Z'`,
-  integerText: (c) => `CAST(${c} AS TEXT)`,
-  needsCsvQuotes: (c) => `(instr(${c}, '"') > 0 OR instr(${c}, ',') > 0 OR instr(${c}, char(13)) > 0 OR instr(${c}, char(10)) > 0)`,
-  startsLikeFormula: (c) => `substr(${c}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13))`,
+  jsonString: (c: string) => `CASE WHEN ${c} IS NULL THEN 'null' ELSE json_quote(${c}) END`,
+  isoTime: (c: string) => `strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || '.' || printf('%03d', ${c} % 1000) || 'Z'`,
+  integerText: (c: string) => `CAST(${c} AS TEXT)`,
+  needsCsvQuotes: (c: string) => `(instr(${c}, '"') > 0 OR instr(${c}, ',') > 0 OR instr(${c}, char(13)) > 0 OR instr(${c}, char(10)) > 0)`,
+  startsLikeFormula: (c: string) => `substr(${c}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13))`,
   lf: 'char(10)',
   crlf: 'char(13, 10)',
 };

@@ -18,8 +18,8 @@ const EXPORT_RETRY_AFTER_S = 5;
 
 /** Rows per database round trip. */
 const BATCH_SIZE = 250;
-/** Lines per database round trip when the database renders them (a line is all that crosses). */
-const RENDERED_BATCH_SIZE = 2_000;
+/** Lines per statement when the database renders them (SQLite, in this process: requests wait meanwhile). */
+const RENDERED_BATCH_SIZE = 1_000;
 /** Rows per chunk written to the client: small strings die young, so memory stays flat. */
 const CHUNK_ROWS = 250;
 
