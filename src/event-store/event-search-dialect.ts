@@ -19,18 +19,21 @@ export interface EventSearchDialect {
    */
   batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]>;
   /**
-   * Optional: every row of a query (read as `batches` reads it) rendered by the database itself as one
-   * line of text in `format`, a batch at a time — for exports, where building each line where the
-   * rows are is several times faster than reading the rows and serialising them here. A row the
-   * database cannot render byte for byte as the service would (a time outside years 1970–9999)
-   * comes back as `line: null` with its id, to be rendered here.
+   * Optional: every row of a query (read as `batches` reads it) as a line of text in `format`, built
+   * where the rows are read — for exports, several times faster than reading each row as an entity
+   * and serialising it. Undefined when this query is not rendered that way (then `batches` is read).
+   * A row that cannot be rendered byte for byte as the service would comes back as its id
+   * (`unrendered`), to be rendered by the service.
    */
   renderedLines?(
     query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
     format: LineFormat,
     batchSize: number,
-  ): AsyncGenerator<{ line: string | null; id: string }[]>;
+  ): AsyncIterable<RenderedLines> | undefined;
 }
+
+/** Lines of an export, in order: the text or UTF-8 bytes of `rows` whole lines, or one row to render in the service. */
+export type RenderedLines = { lines: string | Uint8Array; rows: number } | { unrendered: string };
 
 /**
  * One value of an exported line, by the events table column it comes from: `text` a string

@@ -1,7 +1,4 @@
-import type { PoolClient } from 'pg';
 import { escapeLiteral } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
-import { StringDecoder } from 'node:string_decoder';
 
 /**
  * The query with its `$n` parameters written in as literals (COPY takes none), or undefined when a
@@ -49,39 +46,4 @@ export function inlineParameters(sql: string, parameters: readonly unknown[]): s
     }
   }
   return failed ? undefined : out;
-}
-
-const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
-
-/** A value of COPY's text format: `\N` is NULL; backslash escapes undone. */
-function copyValue(text: string): string | null {
-  if (text === '\\N') return null;
-  return text.indexOf('\\') === -1 ? text : text.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c);
-}
-
-/**
- * Every row of `sql` (parameters written in) through `COPY (…) TO STDOUT` on `client`, as arrays
- * of text values (NULL as null), in the batches the stream delivers: PostgreSQL's fastest way out,
- * several times cheaper than rows over the extended protocol. Not reading pauses the stream (and
- * so the socket): memory holds one chunk.
- */
-export async function* copyRows(client: PoolClient, sql: string): AsyncGenerator<(string | null)[][]> {
-  const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT`));
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = rest + decoder.write(chunk);
-    const end = text.lastIndexOf('\n');
-    if (end === -1) {
-      rest = text;
-      continue;
-    }
-    rest = text.slice(end + 1);
-    const lines = text.slice(0, end).split('\n');
-    const rows: (string | null)[][] = new Array(lines.length);
-    for (let i = 0; i < lines.length; i++) rows[i] = lines[i].split('\t').map(copyValue);
-    yield rows;
-  }
-  rest += decoder.end();
-  if (rest !== '') throw new Error('COPY output ended inside a row');
 }

@@ -1,12 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { AuditEventEntity } from '../audit-event.entity';
-import type { EventSearchDialect, SearchTerm } from '../event-search-dialect';
-import { copyRows, inlineParameters } from './postgres-copy';
+import { to as copyTo } from 'pg-copy-streams';
+import type { EventSearchDialect, LineFormat, RenderedLines, SearchTerm } from '../event-search-dialect';
+import { inlineParameters } from './postgres-copy';
+import { copyLines, copyLinesSql } from './postgres-copy-lines';
 
 /** PostgreSQL: `search_vector` (GIN-indexed, words computed at write time) and `= ANY(array)`. */
 export class PostgresEventSearch implements EventSearchDialect {
-  /** `copy: false` reads exports through a cursor only (the row-by-row reference the COPY path is tested against). */
+  /** `copy: false` reads exports through a cursor only, row by row (the reference the COPY path is tested against). */
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: { copy?: boolean } = {},
@@ -23,47 +25,42 @@ export class PostgresEventSearch implements EventSearchDialect {
     qb.andWhere(`e.${column} = ANY(:${parameter})`, { [parameter]: values });
   }
 
-  /**
-   * Rows as entities, in one consistent snapshot: through COPY (postgres-copy.ts), read as the
-   * client takes them, or — when the query's parameters cannot be written into it — a cursor.
-   */
+  /** Rows as entities, in one consistent snapshot, through a cursor (exports read renderedLines). */
   async *batches(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, batchSize: number): AsyncGenerator<AuditEventEntity[]> {
     const [sql, parameters] = query().getQueryAndParameters();
-    // Each column: where the reader's query puts it (`e_<column>`), and how its value becomes the entity's.
-    const names = sql.match(/ AS "e_[a-z_]+"/g)?.map((alias) => alias.slice(5, -1)) ?? [];
     const plan = this.dataSource.getMetadata(AuditEventEntity).columns.map((column) => {
       const transformer = column.transformer as { from(v: unknown): unknown } | undefined;
       return {
         property: column.propertyName,
         key: `e_${column.databaseName}`,
-        at: names.indexOf(`e_${column.databaseName}`),
-        boolean: column.type === 'boolean',
         from: transformer && !Array.isArray(transformer) ? (v: unknown) => transformer.from(v) : undefined,
       };
     });
-    const inlined = this.options.copy === false ? undefined : inlineParameters(sql, parameters);
-    if (inlined === undefined) {
-      for await (const rows of this.cursor(sql, parameters, batchSize)) {
-        yield rows.map((row) => {
-          const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
-          for (const column of plan) entity[column.property] = column.from ? column.from(row[column.key]) : row[column.key];
-          return entity as unknown as AuditEventEntity;
-        });
-      }
-      return;
-    }
-    // COPY's text: booleans as t/f, the rest as the driver would hand them to the transformers.
-    for await (const rows of this.snapshot((client) => copyRows(client, inlined))) {
+    for await (const rows of this.cursor(sql, parameters, batchSize)) {
       yield rows.map((row) => {
         const entity = new AuditEventEntity() as unknown as Record<string, unknown>;
-        for (const column of plan) {
-          const text = row[column.at];
-          const value = column.boolean && text !== null ? text === 't' : text;
-          entity[column.property] = column.from ? column.from(value) : value;
-        }
+        for (const column of plan) entity[column.property] = column.from ? column.from(row[column.key]) : row[column.key];
         return entity as unknown as AuditEventEntity;
       });
     }
+  }
+
+  /**
+   * Each line built from the bytes of `COPY (…) TO STDOUT` (postgres-copy-lines.ts), in one
+   * consistent snapshot, read as the client takes them: PostgreSQL's fastest way out, several times
+   * cheaper than rows over the extended protocol, and no row object per event. Undefined (rows are
+   * read through a cursor) when a parameter cannot be written into the query (COPY takes none).
+   */
+  renderedLines(query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>, format: LineFormat): AsyncIterable<RenderedLines> | undefined {
+    if (this.options.copy === false) return undefined;
+    const [sql, parameters] = query().getQueryAndParameters();
+    const inlined = inlineParameters(sql, parameters);
+    if (inlined === undefined) return undefined;
+    const lines = copyLines(format);
+    return this.snapshot(async function* (client): AsyncGenerator<RenderedLines> {
+      // Not reading pauses the stream (and so the socket): memory holds a chunk.
+      yield* lines.ofChunks(client.query(copyTo(copyLinesSql(inlined, lines.columns))) as AsyncIterable<Buffer>);
+    });
   }
 
   /** A server-side cursor over `sql`, FETCHed a batch at a time as the client reads. */

@@ -1,6 +1,6 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../audit-event.entity';
-import type { EventSearchDialect, LineFormat, SearchTerm } from '../event-search-dialect';
+import type { EventSearchDialect, LineFormat, RenderedLines, SearchTerm } from '../event-search-dialect';
 import { renderedLinesSql } from './sqlite-line-sql';
 
 /** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
@@ -39,13 +39,27 @@ export class SqliteEventSearch implements EventSearchDialect {
     query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
     format: LineFormat,
     batchSize: number,
-  ): AsyncGenerator<{ line: string | null; id: string }[]> {
+  ): AsyncGenerator<RenderedLines> {
     let before: number | undefined;
     for (;;) {
       const [sql, parameters] = query(before).limit(batchSize).getQueryAndParameters();
       const rows: { line: string | null; id: string; seq: number }[] = await this.dataSource.query(renderedLinesSql(sql, format), parameters);
       if (rows.length === 0) return;
-      yield rows;
+      // Runs of rendered lines as one text; a row SQLite does not render (a time outside years 1970-9999) by its id.
+      let lines = '';
+      let count = 0;
+      for (const row of rows) {
+        if (row.line !== null) {
+          lines += row.line;
+          count += 1;
+          continue;
+        }
+        if (count > 0) yield { lines, rows: count };
+        lines = '';
+        count = 0;
+        yield { unrendered: row.id };
+      }
+      if (count > 0) yield { lines, rows: count };
       if (rows.length < batchSize) return;
       before = Number(rows[rows.length - 1].seq);
     }

@@ -104,28 +104,26 @@ export class EventExportService {
     const progress: ExportProgress = { rows: 0, outcome: 'aborted' };
     let ended: Promise<void> | undefined;
     const end = () => (ended ??= onEnd(progress).catch(() => undefined));
-    async function* lines(): AsyncGenerator<string> {
+    async function* lines(): AsyncGenerator<string | Uint8Array> {
       try {
         if (format === 'csv') yield csvRow(CSV_COLUMNS.map(([name]) => name));
         const render = (view: AuditEventView) => (format === 'csv' ? csvRow(CSV_COLUMNS.map(([, get]) => get(view))) : `${JSON.stringify(view)}\n`);
-        if (dialect.renderedLines) {
-          const rendered = dialect.renderedLines(
-            (beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }),
-            format === 'csv' ? CSV_LINE : EVENT_VIEW_LINE,
-            RENDERED_BATCH_SIZE,
-          );
-          for await (const batch of rendered) {
-            let text = '';
-            for (const row of batch) {
-              if (row.line !== null) text += row.line;
-              else {
-                // A row the database does not render (a time outside years 1970-9999) is rendered here.
-                const event = await reader.byId(query.projectId, row.id);
-                if (event) text += render(toEventView(event));
-              }
+        const rendered = dialect.renderedLines?.(
+          (beforeSeq) => reader.pageQuery({ ...query, order: 'desc', beforeSeq: beforeSeq ?? query.beforeSeq }),
+          format === 'csv' ? CSV_LINE : EVENT_VIEW_LINE,
+          RENDERED_BATCH_SIZE,
+        );
+        if (rendered) {
+          for await (const piece of rendered) {
+            if ('unrendered' in piece) {
+              // A row the database does not render byte for byte is rendered here.
+              const event = await reader.byId(query.projectId, piece.unrendered);
+              if (event) yield render(toEventView(event));
+              progress.rows += 1;
+            } else {
+              progress.rows += piece.rows;
+              yield piece.lines;
             }
-            progress.rows += batch.length;
-            yield text;
           }
           progress.outcome = 'completed';
           return;
