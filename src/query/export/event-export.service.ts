@@ -150,7 +150,7 @@ export class EventExportService {
         await end();
       }
     }
-    const readable = Readable.from(lines(), { objectMode: false, highWaterMark: 16 * 1024 });
+    const readable = Readable.from(lines(), { objectMode: false, highWaterMark: 1024 * 1024 });
     readable.once('close', () => {
       // A client gone before the first row was read leaves the generator unstarted: its finally never runs.
       void end();
