@@ -54,7 +54,7 @@ export interface QueryBenchResult {
 }
 
 /** Streams an export to the end; its data lines (a CSV's header is not one) and their rate. */
-async function exportRows(url: string, adminToken: string): Promise<{ rows: number; rate: number }> {
+export async function exportRows(url: string, adminToken: string): Promise<{ rows: number; rate: number }> {
   const started = performance.now();
   const response = await fetch(url, { headers: { authorization: `Bearer ${adminToken}` } });
   let lines = 0;
@@ -160,12 +160,12 @@ async function timedGet(url: string, token: string): Promise<{ ms: number; body:
   return { ms: performance.now() - started, body };
 }
 
-function rssMiB(pid: number): number {
+export function rssMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-function peakRssMiB(pid: number): number {
+export function peakRssMiB(pid: number): number {
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
 }

