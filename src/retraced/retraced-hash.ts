@@ -120,6 +120,8 @@ function passOne(value: unknown): unknown {
   if (!value) return value;
   const v = value as { replace?: unknown };
   if (!v.replace) return value;
+  // Most values hold neither character: the same string, without two regular-expression passes.
+  if (typeof value === 'string' && value.indexOf('%') === -1 && value.indexOf(':') === -1) return value;
   return (value as string).replace(/%/g, '%25').replace(/:/g, '%3A');
 }
 
@@ -128,6 +130,7 @@ function passTwo(value: unknown): unknown {
   if (!value) return value;
   const v = value as { replace?: unknown };
   if (!v.replace) return value;
+  if (typeof value === 'string' && value.indexOf('=') === -1 && value.indexOf(';') === -1) return value;
   return (value as string).replace(/=/g, '%3D').replace(/;/g, '%3B');
 }
 
