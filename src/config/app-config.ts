@@ -84,6 +84,8 @@ export interface AppConfig {
   readonly requestTimeoutMs: number;
   /** Concurrent exports per project (and `maxConcurrentExports` in all). */
   readonly exportsPerProject: number;
+  /** An export whose client takes nothing for this long is ended (it holds a database snapshot). */
+  readonly exportStallMs: number;
   readonly viewer: ViewerConfig;
   readonly console: ConsoleConfig;
   /** Longest one contributed enricher may take over one request's events; past it the events go on without its contribution. */
@@ -284,6 +286,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 60, 0, 1_000_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
     exportsPerProject: integer(env, 'EXPORTS_PER_PROJECT', 2, 1, 64),
+    exportStallMs: integer(env, 'EXPORT_STALL_TIMEOUT_S', 60, 1, 3600) * 1000,
     viewer: {
       tokenTtlMs: integer(env, 'VIEWER_TOKEN_TTL_S', 300, 1, 86_400) * 1000,
       sessionTtlMs: integer(env, 'VIEWER_SESSION_TTL_S', 3600, 1, 7 * 86_400) * 1000,

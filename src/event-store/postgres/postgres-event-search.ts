@@ -93,8 +93,11 @@ export class PostgresEventSearch implements EventSearchDialect {
     let finished = false;
     try {
       await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // A client that stops reading leaves the transaction idle: the server ends it after a minute.
+      // A read abandoned between cursor steps leaves the transaction idle: the server ends it after a
+      // minute. (A COPY blocked on a client that stopped reading is not idle: the export service ends
+      // those, EXPORT_STALL_TIMEOUT_S.) COPY's bytes are copied as they are: they must be UTF-8.
       await client.query(`SET LOCAL idle_in_transaction_session_timeout = '60s'`);
+      await client.query(`SET LOCAL client_encoding = 'UTF8'`);
       yield* read(client);
       await client.query('ROLLBACK');
       finished = true;

@@ -150,8 +150,29 @@ export class EventExportService {
         await end();
       }
     }
-    const readable = Readable.from(lines(), { objectMode: false, highWaterMark: 1024 * 1024 });
+    // Since when the next chunk waits for the client to take what is buffered (undefined: the
+    // export is reading the database). A client that stops reading would otherwise hold the
+    // database's snapshot (and, on SQLite, the WAL's checkpoint) for as long as it likes; the
+    // database cannot tell, since a COPY blocked on writing is not idle.
+    let waitingSince: number | undefined;
+    async function* taking(): AsyncGenerator<string | Uint8Array> {
+      for await (const chunk of lines()) {
+        waitingSince = Date.now();
+        yield chunk;
+        waitingSince = undefined;
+      }
+    }
+    const readable = Readable.from(taking(), { objectMode: false, highWaterMark: 1024 * 1024 });
+    const stallMs = this.config.exportStallMs;
+    const watchdog = setInterval(
+      () => {
+        if (waitingSince !== undefined && Date.now() - waitingSince > stallMs) readable.destroy(new Error(`the client took nothing for ${stallMs} ms`));
+      },
+      Math.min(stallMs, 5_000),
+    );
+    watchdog.unref();
     readable.once('close', () => {
+      clearInterval(watchdog);
       // A client gone before the first row was read leaves the generator unstarted: its finally never runs.
       void end();
       this.active -= 1;
