@@ -8,6 +8,18 @@ const STATUS: Record<string, string> = {
   unknown: 'unknown: no directory person has this name',
 };
 
+/** A name and, set apart, the id it was logged with (not repeated when they are the same), and a kind. */
+function Named({ name, id, kind }: { name: string | null; id: string; kind?: string | null }) {
+  const main = name || id;
+  return (
+    <>
+      {main}
+      {name && name !== id ? <span class="names"> id {id}</span> : null}
+      {kind ? <span class="names"> · {kind}</span> : null}
+    </>
+  );
+}
+
 /** Everything about one event: its fields, how its actor was attributed, its hash and its seal. */
 export function EventDialog({ project, id, zone, onClose }: { project: string; id: string; zone: Zone; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -72,11 +84,11 @@ export function EventDialog({ project, id, zone, onClose }: { project: string; i
                 <dt>Description</dt>
                 <dd>{e.description ?? '—'}</dd>
                 <dt>Actor</dt>
-                <dd>{e.actor ? `${e.actor.name ?? ''} ${e.actor.id}`.trim() : 'anonymous'}</dd>
+                <dd>{e.actor ? <Named name={e.actor.name} id={e.actor.id} /> : 'anonymous'}</dd>
                 <dt>Target</dt>
-                <dd>{e.target ? `${e.target.name ?? ''} ${e.target.id}${e.target.type ? ` (${e.target.type})` : ''}`.trim() : '—'}</dd>
+                <dd>{e.target ? <Named name={e.target.name} id={e.target.id} kind={e.target.type} /> : '—'}</dd>
                 <dt>Group</dt>
-                <dd>{e.group ? `${e.group.name ?? ''} ${e.group.id}`.trim() : '—'}</dd>
+                <dd>{e.group ? <Named name={e.group.name} id={e.group.id} /> : '—'}</dd>
                 <dt>Source address</dt>
                 <dd>{e.source_ip ?? '—'}</dd>
                 <dt>Project</dt>
