@@ -63,7 +63,7 @@ interface Step {
 const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 
 /** A value of COPY's text format with its backslash escapes undone (`\N`, NULL, is handled before). */
-export function copyUnescaped(text: string): string {
+function copyUnescaped(text: string): string {
   return text.indexOf('\\') === -1 ? text : text.replace(/\\(.)/g, (_, c: string) => COPY_ESCAPES[c] ?? c);
 }
 
