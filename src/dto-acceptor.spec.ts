@@ -167,6 +167,24 @@ describe('dtoAcceptor: the compiled accept path agrees with class-validator', ()
     expect(accepted).toBeLessThan(2900);
   });
 
+  it('compiles property names as data: quotes, backslashes, line separators and code-like names', () => {
+    class Odd {}
+    const names = ['we"ird', 'back\\slash', 'line\u2028sep', '"); throw new Error("x"); ("', '${1}'];
+    for (const name of names) {
+      IsOptional()(Odd.prototype, name);
+      IsString()(Odd.prototype, name);
+    }
+    const accept = dtoAcceptor(Odd)!;
+    expect(accept).toBeDefined();
+    const body = Object.fromEntries(names.map((name) => [name, 'x']));
+    expect(accept(body)).toBe(true);
+    for (const name of names) {
+      expect(accept({ ...body, [name]: 1 })).toBe(false);
+      expect(validByClassValidator(Odd as new () => object, { ...body, [name]: 1 })).toBe(false);
+    }
+    expect(accept({ ...body, other: 'x' })).toBe(false);
+  });
+
   it('refuses what is not a plain object, as validateBody does', () => {
     const accept = dtoAcceptor(PublisherEventDto)!;
     for (const body of [null, undefined, 'x', 1, [], [retraced]]) expect(accept(body)).toBe(false);

@@ -95,6 +95,13 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
     expect(Number((await ds.query(`SELECT COUNT(*) AS n FROM audit_events WHERE id = 'fixed-0100'`))[0].n)).toBe(0);
   });
 
+  it('writer: a batch wholly of an unknown project is refused too, and numbers no other project', async () => {
+    const { writer, sealSource } = ports();
+    await expect(writer.commit([[completeEvent({ projectId: 'nope' }), completeEvent({ projectId: 'nope' })]])).rejects.toBeInstanceOf(UnknownProjectError);
+    expect(await sealSource.lastSequences('p1')).toEqual([{ projectId: 'p1', lastSeq: 7 }]);
+    expect(Number((await ds.query(`SELECT COUNT(*) AS n FROM audit_events WHERE project_id = 'nope'`))[0].n)).toBe(0);
+  });
+
   it("reader: pages newest first, counts, finds by id and by free text, and counts a group from the store's counts", async () => {
     const { reader } = ports();
     const page = await reader.page({ projectId: 'p1', filter: {}, order: 'desc', limit: 3 });

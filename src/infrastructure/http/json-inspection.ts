@@ -45,11 +45,35 @@ const MESSAGES = {
 };
 
 /**
+ * True if `inspectRequestValue` finds nothing: the same rules, checked without paths. Recursive, but
+ * never deeper than `maxDepth` + 1 calls (a value that deep is not clean). `for…in` visits at least
+ * the own keys `Object.keys` lists, so whatever it calls clean is clean.
+ */
+function isClean(value: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof value === 'string') return textProblem(value) === undefined;
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isClean(value[i], depth + 1, maxDepth)) return false;
+    return true;
+  }
+  let keys = 0;
+  for (const key in value) {
+    if (++keys > MAX_OBJECT_KEYS || RESERVED_KEYS.has(key) || textProblem(key) !== undefined) return false;
+    if (!isClean((value as Record<string, unknown>)[key], depth + 1, maxDepth)) return false;
+  }
+  return true;
+}
+
+/**
  * The first reason a parsed request value (a JSON body, a query string) cannot be taken as it is:
  * nesting deeper than `maxDepth`, or a string or key holding NUL or a lone surrogate. Named by the
  * field's path (`events[2].actor.id`). Iterative, so no input can exhaust the stack.
  */
 export function inspectRequestValue(root: unknown, rootName = 'body', maxDepth = MAX_JSON_DEPTH): FieldError | undefined {
+  // Nearly every value is clean: confirm that without building a path frame per value, and walk
+  // again, with paths, only to name the first problem.
+  if (isClean(root, 0, maxDepth)) return undefined;
   const stack: Frame[] = [{ value: root, depth: 0, parent: undefined, key: undefined }];
   while (stack.length > 0) {
     const frame = stack.pop()!;

@@ -51,7 +51,7 @@ const acceptors = new WeakMap<Constructor, DtoAcceptor | null>();
 export function dtoAcceptor(target: Constructor): DtoAcceptor | undefined {
   if (!acceptors.has(target)) {
     const root = plan(target, new Map());
-    acceptors.set(target, root ? (value) => accepts(root, value) : null);
+    acceptors.set(target, root ? compile(root) : null);
   }
   return acceptors.get(target) ?? undefined;
 }
@@ -88,7 +88,11 @@ function build(classPlan: ClassPlan, metadatas: ValidationMetadata[], plans: Map
         case ValidationTypes.CUSTOM_VALIDATION: {
           const constraints = getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls);
           if (constraints.length === 0 || constraints.some((c) => c.async)) return undefined;
-          for (const constraint of constraints) property.checks.push({ metadata, validate: (value, args) => constraint.instance.validate(value, args) });
+          for (const constraint of constraints) {
+            // The validator's instance, looked up in class-validator's container once, not per value.
+            const instance = constraint.instance as { validate: Check['validate'] };
+            property.checks.push({ metadata, validate: (value, args) => instance.validate(value, args) });
+          }
           break;
         }
         case ValidationTypes.NESTED_VALIDATION: {
@@ -142,22 +146,57 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function accepts(classPlan: ClassPlan, value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
-  for (const key in value) if (!classPlan.known.has(key)) return false;
-  for (const property of classPlan.properties) {
-    const propertyValue = value[property.name];
-    let applies = true;
-    for (const condition of property.conditions) if (!condition(value, propertyValue)) applies = false;
-    if (!applies) continue;
-    // One arguments object per property (the validators run synchronously, one after another).
-    const args: ValidationArguments = { targetName: classPlan.targetName, property: property.name, object: value, value: propertyValue, constraints: [] };
-    for (const { metadata, validate } of property.checks) {
-      if (metadata.validateIf && !metadata.validateIf(value, propertyValue)) continue;
-      args.constraints = metadata.constraints;
-      if (validate(propertyValue, args) !== true) return false;
+/**
+ * The plan as straight-line code, one function per class (the bulk path validates a thousand events
+ * per request; a loop over the plan's properties, conditions and checks cost a third more). For each
+ * property in declaration order: its conditions, all evaluated (`IsOptional`, `ValidateIf`); if they
+ * all hold, its checks in order, each with class-validator's arguments, and then its nested class.
+ * Unknown keys and non-plain objects are refused first. The generated source holds only JSON-quoted
+ * property names and indexes into the arrays of conditions and checks passed in; no value of a
+ * DTO's decorators becomes code.
+ */
+function compile(root: ClassPlan): DtoAcceptor {
+  const conditions: ((object: unknown, value: unknown) => boolean)[] = [];
+  const checks: Check[] = [];
+  const names = new Map<ClassPlan, string>();
+  const bodies: string[] = [];
+  const define = (classPlan: ClassPlan): string => {
+    const existing = names.get(classPlan);
+    if (existing) return existing;
+    const name = `accept${names.size}`;
+    names.set(classPlan, name);
+    const lines = [
+      `function ${name}(value) {`,
+      '  if (!isPlainObject(value)) return false;',
+      `  for (const key in value) switch (key) { ${[...classPlan.known].map((key) => `case ${JSON.stringify(key)}:`).join(' ')} break; default: return false; }`,
+      '  let v, args;',
+    ];
+    for (const property of classPlan.properties) {
+      const key = JSON.stringify(property.name);
+      lines.push(`  v = value[${key}];`);
+      const applies = property.conditions.map((condition) => `conditions[${conditions.push(condition) - 1}](value, v)`);
+      // Every condition is evaluated (`&`, not `&&`), as class-validator does, before any check.
+      if (applies.length === 0) lines.push('  {');
+      else lines.push(`  if (${applies.map((call) => `(${call} ? 1 : 0)`).join(' & ')}) {`);
+      if (property.checks.length > 0)
+        lines.push(`    args = { targetName: ${JSON.stringify(classPlan.targetName)}, property: ${key}, object: value, value: v, constraints: [] };`);
+      for (const check of property.checks) {
+        const i = checks.push(check) - 1;
+        const call = `args.constraints = checks[${i}].metadata.constraints; if (checks[${i}].validate(v, args) !== true) return false;`;
+        lines.push(check.metadata.validateIf ? `    if (checks[${i}].metadata.validateIf(value, v)) { ${call} }` : `    ${call}`);
+      }
+      if (property.nested) lines.push(`    if (!${define(property.nested)}(v)) return false;`);
+      lines.push('  }');
     }
-    if (property.nested && !accepts(property.nested, propertyValue)) return false;
-  }
-  return true;
+    lines.push('  return true;', '}');
+    bodies.push(lines.join('\n'));
+    return name;
+  };
+  const rootName = define(root);
+  const factory = new Function('isPlainObject', 'conditions', 'checks', `${bodies.join('\n')}\nreturn ${rootName};`) as (
+    isPlain: typeof isPlainObject,
+    conditionList: typeof conditions,
+    checkList: typeof checks,
+  ) => DtoAcceptor;
+  return factory(isPlainObject, conditions, checks);
 }
