@@ -152,4 +152,50 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
     expect(await sealSource.sequences('p1', 2, 4)).toEqual([2, 4]);
     expect((await sealSource.rangeDigest(SEAL_FORMAT_V1, 'p1', 1, 6)).count).toBe(5);
   });
+
+  it('writer: large batches (several insert statements) keep every row, its values and each project its order', async () => {
+    const { writer, reader } = ports();
+    await ds.query(`INSERT INTO projects (id, name, last_seq, created_at) VALUES ('p3', 'Three', 0, 0), ('p4', 'Four', 0, 0)`);
+    const event = (i: number, projectId: string) =>
+      completeEvent({
+        id: `large-${String(i).padStart(4, '0')}`,
+        projectId,
+        created: 1_767_225_600_000 + i,
+        received: 1_767_225_700_000 + i,
+        hash: h(1000 + i),
+        action: `large.${i}`,
+        actor: { id: `user${i}`, name: `User ${i}`, fields: { k: `v${i}` } },
+        target: { id: `doc-${i}`, type: 'document' },
+        isFailure: i % 3 === 0,
+        sourceIp: i % 2 ? '10.0.0.1' : undefined,
+      });
+    // One unit of two projects, interleaved (150 rows), then one of a single project (70 rows).
+    const mixed = Array.from({ length: 150 }, (_, i) => event(i, i % 2 ? 'p4' : 'p3'));
+    const single = Array.from({ length: 70 }, (_, i) => event(150 + i, 'p3'));
+    const outcomes = await writer.commit([mixed, single]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    const p3 = [...mixed.filter((e) => e.projectId === 'p3'), ...single];
+    const p4 = mixed.filter((e) => e.projectId === 'p4');
+    for (const [projectId, events] of [
+      ['p3', p3],
+      ['p4', p4],
+    ] as const) {
+      const rows = await ds.query(`SELECT id, seq FROM audit_events WHERE project_id = '${projectId}' ORDER BY seq`);
+      expect(rows.map((r: { id: string; seq: unknown }) => [r.id, Number(r.seq)])).toEqual(events.map((e, i) => [e.id, i + 1]));
+    }
+    for (const e of [mixed[0], mixed[63], mixed[64], mixed[65], mixed[149], single[0], single[69]]) {
+      expect(await reader.byId(e.projectId, e.id)).toMatchObject({
+        id: e.id,
+        action: e.action,
+        actorId: e.actor!.id,
+        actorName: e.actor!.name,
+        targetId: e.target!.id,
+        hash: e.hash,
+        isFailure: e.isFailure,
+        sourceIp: e.sourceIp ?? null,
+        createdAt: e.created,
+        receivedAt: e.received,
+      });
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditEventDraft } from '../event-store/audit-event';
 
 /** JSON with object keys sorted, so equal content always serialises the same way. */
@@ -47,10 +47,7 @@ function projectionV1(d: AuditEventDraft): Record<string, unknown> {
  * a retry of an older event into a 409.
  */
 const VERSIONS: Readonly<Record<string, (draft: AuditEventDraft) => string>> = {
-  v1: (draft) =>
-    createHash('sha256')
-      .update(stableJson(projectionV1(draft)))
-      .digest('hex'),
+  v1: (draft) => hash('sha256', stableJson(projectionV1(draft)), 'hex'),
 };
 const CURRENT = 'v1';
 

