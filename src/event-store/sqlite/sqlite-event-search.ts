@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { AuditEventEntity } from '../audit-event.entity';
 import type { EventSearchDialect, LineFormat, RenderedLines, SearchTerm } from '../event-search-dialect';
-import { renderedLinesSql } from './sqlite-line-sql';
+import { markedLinesSql, renderedLinesSql } from './sqlite-line-sql';
 
 /** SQLite: the FTS5 table `audit_events_fts`, and json_each for long lists (no parameter limit). */
 export class SqliteEventSearch implements EventSearchDialect {
@@ -56,9 +56,9 @@ export class SqliteEventSearch implements EventSearchDialect {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       const rows = db
-        .prepare(renderedLinesSql(sql, format))
-        .raw(true)
-        .iterate(...parameters) as IterableIterator<[string | null, string, number]>;
+        .prepare(markedLinesSql(sql, format))
+        .pluck(true)
+        .iterate(...parameters) as IterableIterator<string>;
       try {
         for (;;) {
           // A slice of lines, then the event loop: requests are served between slices.
@@ -71,8 +71,8 @@ export class SqliteEventSearch implements EventSearchDialect {
               done = true;
               break;
             }
-            const [line, id] = next.value;
-            if (line !== null) {
+            const line = next.value;
+            if (line.charCodeAt(0) !== 0) {
               lines += line;
               count += 1;
               continue;
@@ -80,7 +80,7 @@ export class SqliteEventSearch implements EventSearchDialect {
             if (count > 0) yield { lines, rows: count };
             lines = '';
             count = 0;
-            yield { unrendered: id };
+            yield { unrendered: line.slice(1) };
           }
           if (count > 0) yield { lines, rows: count };
           if (done) return;

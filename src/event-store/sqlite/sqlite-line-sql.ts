@@ -9,10 +9,15 @@ const f = {
   jsonString: (c: string) => `CASE WHEN ${c} IS NULL THEN 'null' ELSE json_quote(${c}) END`,
   isoTime: (c: string) => `strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || '.' || printf('%03d', ${c} % 1000) || 'Z'`,
   integerText: (c: string) => `CAST(${c} AS TEXT)`,
-  // One GLOB each (a character class, with the carriage return, newline and tab written as they are):
-  // measured about twice as fast as four instr() calls and a substr().
-  needsCsvQuotes: (c: string) => `${c} GLOB '*[",\r\n]*'`,
-  startsLikeFormula: (c: string) => `${c} GLOB '[=+@\t\r-]*'`,
+  // A GLOB of '*' and one ASCII character is a strcspn(); with a character class it matches the class
+  // at every position (four literal GLOBs, tested in turn, measured 10 % faster than one class).
+  needsCsvQuotes: (c: string) => `(${c} GLOB '*"*' OR ${c} GLOB '*,*' OR ${c} GLOB '*\n*' OR ${c} GLOB '*\r*')`,
+  hasComma: (c: string) => `${c} GLOB '*,*'`,
+  /** Any of " CR LF in the text. */
+  hasQuoteOrBreak: (c: string) => `(${c} GLOB '*"*' OR ${c} GLOB '*\n*' OR ${c} GLOB '*\r*')`,
+  // Every formula start (tab 9, CR 13, + 43, - 45, = 61, @ 64) sorts below '0' or from '=' up to 'A',
+  // so most cells (letters, digits, anything non-ASCII) are told apart by comparisons, without a call.
+  startsLikeFormula: (c: string) => `(${c} < '0' OR (${c} >= '=' AND ${c} < 'A')) AND ${c} GLOB '[=+@\t\r-]*'`,
   lf: 'char(10)',
   crlf: 'char(13, 10)',
 };
@@ -33,6 +38,19 @@ const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * through COPY instead: rendering lines in its SQL measured slower.)
  */
 export function renderedLinesSql(sql: string, format: LineFormat): string {
+  return linesSql(sql, format, false);
+}
+
+/**
+ * The same lines as one value per row, for a statement read with `pluck`: the line, or for a row
+ * not rendered here NUL and its id (no line starts with NUL: it is refused at the door). One value
+ * instead of three per row measured 5–10 % faster.
+ */
+export function markedLinesSql(sql: string, format: LineFormat): string {
+  return linesSql(sql, format, true);
+}
+
+function linesSql(sql: string, format: LineFormat, marked: boolean): string {
   const unlessNull = (value: LineValue, rendered: string, empty: string) =>
     value.unless === undefined ? rendered : `CASE WHEN ${col(value.unless)} IS NULL THEN ${empty} ELSE ${rendered} END`;
   const jsonValue = (value: LineValue): string => unlessNull(value, jsonScalar(value), "'null'");
@@ -52,9 +70,14 @@ export function renderedLinesSql(sql: string, format: LineFormat): string {
     const formula = f.startsLikeFormula(c);
     return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.needsCsvQuotes(c)} THEN '"' || CASE WHEN ${formula} THEN '''' ELSE '' END || replace(${c}, '"', '""') || '"' WHEN ${formula} THEN '''' || ${c} ELSE ${c} END`;
   };
-  const csvValue = (value: LineValue): string => unlessNull(value, csvScalar(value), "''");
-  const csvScalar = (value: LineValue): string => {
-    if ('text' in value) return csvText(col(value.text));
+  // In a row whose text cells hold no " CR or LF, a cell needs quotes only for a comma, and has no quote to double.
+  const csvPlainText = (c: string) => {
+    const formula = f.startsLikeFormula(c);
+    return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.hasComma(c)} THEN '"' || CASE WHEN ${formula} THEN '''' ELSE '' END || ${c} || '"' WHEN ${formula} THEN '''' || ${c} ELSE ${c} END`;
+  };
+  const csvValue = (value: LineValue, plain: boolean): string => unlessNull(value, csvScalar(value, plain), "''");
+  const csvScalar = (value: LineValue, plain: boolean): string => {
+    if ('text' in value) return (plain ? csvPlainText : csvText)(col(value.text));
     if ('integer' in value) return `COALESCE(${f.integerText(col(value.integer))}, '')`;
     if ('boolean' in value) return `CASE WHEN ${col(value.boolean)} THEN 'true' ELSE 'false' END`;
     if ('json' in value) return csvText(col(value.json));
@@ -65,8 +88,22 @@ export function renderedLinesSql(sql: string, format: LineFormat): string {
     values.flatMap((v) => ('time' in v ? [v.time] : 'object' in v ? times(v.object.map(([, inner]) => inner)) : []));
 
   const values = 'ndjson' in format ? format.ndjson.map(([, v]) => v) : format.csv;
-  const line = 'ndjson' in format ? `concat(${jsonObject(format.ndjson)}, ${f.lf})` : `concat(${format.csv.map(csvValue).join(", ',', ")}, ${f.crlf})`;
+  let line: string;
+  let from = `(${sql}) r`;
+  if ('ndjson' in format) line = `concat(${jsonObject(format.ndjson)}, ${f.lf})`;
+  else {
+    // The text cells' " CR LF are looked for once per row (in their concatenation, r.e__text); most
+    // rows have none, and each of their cells is then tested for a comma only.
+    const csvLine = (plain: boolean) => `concat(${format.csv.map((value) => csvValue(value, plain)).join(", ',', ")}, ${f.crlf})`;
+    const texts = format.csv.flatMap((value) => ('text' in value ? [col(value.text).replace(/^r\./, '')] : []));
+    if (texts.length === 0) line = csvLine(false);
+    else {
+      from = `(SELECT *, concat(${texts.join(', ')}) AS e__text FROM (${sql})) r`;
+      line = `CASE WHEN ${f.hasQuoteOrBreak('r.e__text')} THEN ${csvLine(false)} ELSE ${csvLine(true)} END`;
+    }
+  }
   const renderable = [...new Set(times(values))].map((c) => `${col(c)} BETWEEN 0 AND ${LAST_FOUR_DIGIT_YEAR_MS}`);
   const guarded = renderable.length > 0 ? `CASE WHEN ${renderable.join(' AND ')} THEN ${line} END` : line;
-  return `SELECT ${guarded} AS line, r.e_id AS id, r.e_seq AS seq FROM (${sql}) r ORDER BY r.e_seq DESC`;
+  const columns = marked ? `COALESCE(${guarded}, char(0) || r.e_id) AS line` : `${guarded} AS line, r.e_id AS id, r.e_seq AS seq`;
+  return `SELECT ${columns} FROM ${from} ORDER BY r.e_seq DESC`;
 }
