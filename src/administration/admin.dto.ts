@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, ValidateNested } from 'class-validator';
+import { MaxLength } from '../infrastructure/validation/max-length';
 import { IsScopeList } from '../infrastructure/validation/is-scope-list';
 import { INSTANCE_SCOPES, PROJECT_SCOPES } from '../tenancy/token-scope';
 

@@ -1,4 +1,5 @@
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MinLength } from 'class-validator';
+import { MaxLength } from '../infrastructure/validation/max-length';
 
 /** Directory credentials, or an API token. */
 export class SignInDto {

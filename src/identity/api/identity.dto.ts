@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MinLength } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 import { IsDecimalInteger } from '../../infrastructure/validation/is-decimal-integer';
 import { MIN_SUGGEST_LENGTH } from '../mirror/people-search';
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 
 /** A user record pushed by a provisioner (the Replicated Provisioning API payload, plus dn/upn/groups). */
 export class ProvisioningUserDto {

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
 import type { Crud } from '../../event-store/audit-event';
 import { EventContentDto } from './event-content.dto';

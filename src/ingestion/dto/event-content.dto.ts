@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 import { IsDateTime } from '../../infrastructure/validation/is-date-time';
 import { IsStringMap } from '../../infrastructure/validation/is-string-map';
 import { MaxUtf8Bytes } from '../../infrastructure/validation/max-utf8-bytes';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 import { IsStringMap } from '../../infrastructure/validation/is-string-map';
 import { MaxUtf8Bytes } from '../../infrastructure/validation/max-utf8-bytes';
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
 import type { Crud } from '../../event-store/audit-event';
 import { EventContentDto } from '../../ingestion/dto/event-content.dto';

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { MaxLength } from '../../infrastructure/validation/max-length';
 import { IsDecimalInteger } from '../../infrastructure/validation/is-decimal-integer';
 import { IsIpAddress } from '../../infrastructure/validation/is-ip-address';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../event-store/event-query';
