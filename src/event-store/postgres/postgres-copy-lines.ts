@@ -224,25 +224,26 @@ export function copyLines(format: LineFormat): CopyLines {
       return { lines: out.subarray(0, o), rows, rest: from };
     },
     async *ofChunks(chunks) {
-      let rest: Buffer | undefined;
+      // The pieces of a row begun in an earlier chunk, joined once its newline arrives (joining at
+      // every chunk would copy a row longer than many chunks over and over).
+      let rest: Buffer[] = [];
       for await (const chunk of chunks) {
         let start = 0;
-        if (rest !== undefined) {
-          // The row begun in an earlier chunk, completed by this one's first newline.
+        if (rest.length > 0) {
           const newline = chunk.indexOf(LF);
           if (newline === -1) {
-            rest = Buffer.concat([rest, chunk]);
+            rest.push(Buffer.from(chunk)); // a copy: the stream may reuse its buffer
             continue;
           }
-          const first = this.render(Buffer.concat([rest, chunk.subarray(0, newline + 1)]));
+          const first = this.render(Buffer.concat([...rest, chunk.subarray(0, newline + 1)]));
           yield { lines: first.lines, rows: first.rows };
           start = newline + 1;
         }
         const rendered = this.render(chunk, start);
-        rest = rendered.rest < chunk.length ? Buffer.from(chunk.subarray(rendered.rest)) : undefined;
+        rest = rendered.rest < chunk.length ? [Buffer.from(chunk.subarray(rendered.rest))] : [];
         if (rendered.rows > 0) yield { lines: rendered.lines, rows: rendered.rows };
       }
-      if (rest !== undefined) throw new Error('COPY output ended inside a row');
+      if (rest.length > 0) throw new Error('COPY output ended inside a row');
     },
   };
 }
