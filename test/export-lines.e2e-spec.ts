@@ -34,6 +34,7 @@ const AWKWARD = [
   '\tstarts with a tab',
   '\rstarts with a return',
   'comma, inside',
+  '-minus, and a comma',
   'Zoë 🚀 文档 \u2028 \u2029 \ufeff',
   '',
   ' leading and trailing ',
@@ -68,6 +69,18 @@ describe.each(DIALECTS)('exports rendered by the database on %s', (dialect) => {
       }),
       publisherEvent({ action: `sparse.${i}`, crud: 'd', actor: undefined, is_anonymous: true, description: value }),
     ]);
+    // Commas only where they are common (free text, names), formula starts where they are not (codes, ids).
+    events.push(
+      publisherEvent({
+        action: 'mixed.0',
+        description: 'a, b',
+        actor: { id: 'uid=jo,ou=people', name: '=jo, the admin' },
+        target: { id: '+t', name: 'Report, Q3', type: '@doc' },
+        group: { id: '-g', name: 'Acme, Inc.' },
+        component: '=c',
+      }),
+      publisherEvent({ action: 'mixed.1', description: '@desc', actor: { id: 'jo', name: 'Jo' }, target: { id: 'doc, 7', type: '=t' }, group: { id: 'g' } }),
+    );
     const times = [
       '1970-01-01T00:00:00.000Z',
       '1970-01-01T00:00:00.001Z',

@@ -42,7 +42,19 @@ export type RenderedLines = { lines: string | Uint8Array; rows: number } | { unr
  * milliseconds (`Date.prototype.toISOString`), `object` a nested JSON object.
  */
 export type LineValue = (
-  { text: string } | { integer: string } | { boolean: string } | { json: string } | { time: string } | { object: [key: string, value: LineValue][] }
+  | {
+      text: string;
+      /**
+       * The column often holds commas (free text, names, DNs). Only a speed hint: a CSV renderer
+       * may look for commas in the other text cells of a row at once, and in these one by one.
+       */
+      commas?: 'often';
+    }
+  | { integer: string }
+  | { boolean: string }
+  | { json: string }
+  | { time: string }
+  | { object: [key: string, value: LineValue][] }
 ) & {
   /** NULL (JSON null, an empty CSV cell) when this column is NULL. */
   unless?: string;

@@ -15,9 +15,10 @@ const f = {
   hasComma: (c: string) => `${c} GLOB '*,*'`,
   /** Any of " CR LF in the text. */
   hasQuoteOrBreak: (c: string) => `(${c} GLOB '*"*' OR ${c} GLOB '*\n*' OR ${c} GLOB '*\r*')`,
-  // Every formula start (tab 9, CR 13, + 43, - 45, = 61, @ 64) sorts below '0' or from '=' up to 'A',
-  // so most cells (letters, digits, anything non-ASCII) are told apart by comparisons, without a call.
-  startsLikeFormula: (c: string) => `(${c} < '0' OR (${c} >= '=' AND ${c} < 'A')) AND ${c} GLOB '[=+@\t\r-]*'`,
+  // Every formula start (tab 9, CR 13, + 43, - 45, = 61, @ 64) sorts below 'A', and below '0' or from
+  // '=' on, so most cells are told apart by comparisons, without a call: one for a letter or anything
+  // non-ASCII, three for a digit.
+  startsLikeFormula: (c: string) => `${c} < 'A' AND (${c} < '0' OR ${c} >= '=') AND ${c} GLOB '[=+@\t\r-]*'`,
   lf: 'char(10)',
   crlf: 'char(13, 10)',
 };
@@ -70,14 +71,22 @@ function linesSql(sql: string, format: LineFormat, marked: boolean): string {
     const formula = f.startsLikeFormula(c);
     return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.needsCsvQuotes(c)} THEN '"' || CASE WHEN ${formula} THEN '''' ELSE '' END || replace(${c}, '"', '""') || '"' WHEN ${formula} THEN '''' || ${c} ELSE ${c} END`;
   };
-  // In a row whose text cells hold no " CR or LF, a cell needs quotes only for a comma, and has no quote to double.
+  // In a row whose text cells hold no " CR or LF, a cell needs quotes only for a comma, and has no
+  // quote to double. (A NULL cell falls through to itself: concat() takes NULL as ''.)
   const csvPlainText = (c: string) => {
     const formula = f.startsLikeFormula(c);
-    return `CASE WHEN ${c} IS NULL THEN '' WHEN ${f.hasComma(c)} THEN '"' || CASE WHEN ${formula} THEN '''' ELSE '' END || ${c} || '"' WHEN ${formula} THEN '''' || ${c} ELSE ${c} END`;
+    return `CASE WHEN ${f.hasComma(c)} THEN '"' || CASE WHEN ${formula} THEN '''' ELSE '' END || ${c} || '"' WHEN ${formula} THEN '''' || ${c} ELSE ${c} END`;
   };
-  const csvValue = (value: LineValue, plain: boolean): string => unlessNull(value, csvScalar(value, plain), "''");
-  const csvScalar = (value: LineValue, plain: boolean): string => {
-    if ('text' in value) return (plain ? csvPlainText : csvText)(col(value.text));
+  // ...and a cell of a row whose seldom-comma cells were found to hold none, needs at most the apostrophe.
+  const csvFormulaOnly = (c: string) => `CASE WHEN ${f.startsLikeFormula(c)} THEN '''' || ${c} ELSE ${c} END`;
+  /** How a row's text cells are rendered: `quoted` each tested for every character, `plain` for a comma, `often` only those that often hold one. */
+  type CsvRow = 'quoted' | 'plain' | 'often';
+  const csvValue = (value: LineValue, row: CsvRow): string => unlessNull(value, csvScalar(value, row), "''");
+  const csvScalar = (value: LineValue, row: CsvRow): string => {
+    if ('text' in value) {
+      if (row === 'quoted') return csvText(col(value.text));
+      return (row === 'often' && value.commas !== 'often' ? csvFormulaOnly : csvPlainText)(col(value.text));
+    }
     if ('integer' in value) return `COALESCE(${f.integerText(col(value.integer))}, '')`;
     if ('boolean' in value) return `CASE WHEN ${col(value.boolean)} THEN 'true' ELSE 'false' END`;
     if ('json' in value) return csvText(col(value.json));
@@ -92,14 +101,18 @@ function linesSql(sql: string, format: LineFormat, marked: boolean): string {
   let from = `(${sql}) r`;
   if ('ndjson' in format) line = `concat(${jsonObject(format.ndjson)}, ${f.lf})`;
   else {
-    // The text cells' " CR LF are looked for once per row (in their concatenation, r.e__text); most
-    // rows have none, and each of their cells is then tested for a comma only.
-    const csvLine = (plain: boolean) => `concat(${format.csv.map((value) => csvValue(value, plain)).join(", ',', ")}, ${f.crlf})`;
-    const texts = format.csv.flatMap((value) => ('text' in value ? [col(value.text).replace(/^r\./, '')] : []));
-    if (texts.length === 0) line = csvLine(false);
+    // Per row, first the text cells' " CR LF are looked for at once, in their concatenation (r.e__text),
+    // then commas in the concatenation of the cells that seldom hold one (r.e__seldom). Most rows have
+    // neither: only the cells that often hold a comma are then tested for one, each on its own.
+    const csvLine = (row: CsvRow) => `concat(${format.csv.map((value) => csvValue(value, row)).join(", ',', ")}, ${f.crlf})`;
+    const texts = format.csv.filter((value): value is Extract<LineValue, { text: string }> => 'text' in value);
+    const seldom = texts.filter((value) => value.commas !== 'often');
+    const concat = (cells: { text: string }[]) => `concat(${cells.map((value) => col(value.text).replace(/^r\./, '')).join(', ')})`;
+    if (texts.length === 0) line = csvLine('quoted');
     else {
-      from = `(SELECT *, concat(${texts.join(', ')}) AS e__text FROM (${sql})) r`;
-      line = `CASE WHEN ${f.hasQuoteOrBreak('r.e__text')} THEN ${csvLine(false)} ELSE ${csvLine(true)} END`;
+      from = `(SELECT *, ${concat(texts)} AS e__text${seldom.length > 0 ? `, ${concat(seldom)} AS e__seldom` : ''} FROM (${sql})) r`;
+      const unquoted = seldom.length > 0 ? `WHEN ${f.hasComma('r.e__seldom')} THEN ${csvLine('plain')} ELSE ${csvLine('often')}` : `ELSE ${csvLine('plain')}`;
+      line = `CASE WHEN ${f.hasQuoteOrBreak('r.e__text')} THEN ${csvLine('quoted')} ${unquoted} END`;
     }
   }
   const renderable = [...new Set(times(values))].map((c) => `${col(c)} BETWEEN 0 AND ${LAST_FOUR_DIGIT_YEAR_MS}`);

@@ -23,7 +23,10 @@ const RENDERED_BATCH_SIZE = 1_000;
 /** Rows per chunk written to the client: small strings die young, so memory stays flat. */
 const CHUNK_ROWS = 250;
 
-/** The CSV columns: each from the event's view (rendered here) and from its row (rendered by the database). */
+/**
+ * The CSV columns: each from the event's view (rendered here) and from its row (rendered by the
+ * database). Free text, names and DNs often hold commas; identifiers, codes and addresses seldom do.
+ */
 const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | null | undefined, LineValue][] = [
   ['id', (e) => e.id, { text: 'id' }],
   ['seq', (e) => e.seq, { integer: 'seq' }],
@@ -31,30 +34,30 @@ const CSV_COLUMNS: [string, (e: AuditEventView) => string | number | boolean | n
   ['received', (e) => e.received, { time: 'received_at' }],
   ['action', (e) => e.action, { text: 'action' }],
   ['crud', (e) => e.crud, { text: 'crud' }],
-  ['description', (e) => e.description, { text: 'description' }],
-  ['actor_id', (e) => e.actor?.id, { text: 'actor_id' }],
-  ['actor_name', (e) => e.actor?.name, { text: 'actor_name', unless: 'actor_id' }],
+  ['description', (e) => e.description, { text: 'description', commas: 'often' }],
+  ['actor_id', (e) => e.actor?.id, { text: 'actor_id', commas: 'often' }],
+  ['actor_name', (e) => e.actor?.name, { text: 'actor_name', commas: 'often', unless: 'actor_id' }],
   ['actor_guid', (e) => e.actor?.guid, { text: 'actor_guid', unless: 'actor_id' }],
   ['actor_username', (e) => e.actor?.username, { text: 'actor_username', unless: 'actor_id' }],
   ['actor_email', (e) => e.actor?.email, { text: 'actor_email', unless: 'actor_id' }],
-  ['actor_dn', (e) => e.actor?.dn, { text: 'actor_dn', unless: 'actor_id' }],
+  ['actor_dn', (e) => e.actor?.dn, { text: 'actor_dn', commas: 'often', unless: 'actor_id' }],
   ['actor_href', (e) => e.actor?.href, { text: 'actor_href', unless: 'actor_id' }],
   ['actor_fields', (e) => (e.actor?.fields ? JSON.stringify(e.actor.fields) : null), { json: 'actor_fields', unless: 'actor_id' }],
   ['identity_status', (e) => e.identity_status, { text: 'identity_status' }],
   ['target_id', (e) => e.target?.id, { text: 'target_id' }],
-  ['target_name', (e) => e.target?.name, { text: 'target_name', unless: 'target_id' }],
+  ['target_name', (e) => e.target?.name, { text: 'target_name', commas: 'often', unless: 'target_id' }],
   ['target_type', (e) => e.target?.type, { text: 'target_type', unless: 'target_id' }],
   ['target_href', (e) => e.target?.href, { text: 'target_href', unless: 'target_id' }],
   ['target_fields', (e) => (e.target?.fields ? JSON.stringify(e.target.fields) : null), { json: 'target_fields', unless: 'target_id' }],
   ['group_id', (e) => e.group?.id, { text: 'group_id' }],
-  ['group_name', (e) => e.group?.name, { text: 'group_name', unless: 'group_id' }],
+  ['group_name', (e) => e.group?.name, { text: 'group_name', commas: 'often', unless: 'group_id' }],
   ['source_ip', (e) => e.source_ip, { text: 'source_ip' }],
   ['is_failure', (e) => e.is_failure, { boolean: 'is_failure' }],
   ['is_anonymous', (e) => e.is_anonymous, { boolean: 'is_anonymous' }],
   ['fields', (e) => (e.fields ? JSON.stringify(e.fields) : null), { json: 'fields' }],
   ['metadata', (e) => (e.metadata ? JSON.stringify(e.metadata) : null), { json: 'metadata' }],
-  ['name', (e) => e.name, { text: 'name' }],
-  ['title', (e) => e.title, { text: 'title' }],
+  ['name', (e) => e.name, { text: 'name', commas: 'often' }],
+  ['title', (e) => e.title, { text: 'title', commas: 'often' }],
   ['component', (e) => e.component, { text: 'component' }],
   ['version', (e) => e.version, { text: 'version' }],
   ['external_id', (e) => e.external_id, { text: 'external_id' }],
