@@ -198,4 +198,30 @@ describe.each(DIALECTS)('the event store ports on %s', (dialect) => {
       });
     }
   });
+
+  it('writer: events of more shapes than it keeps statements prepared for each keep exactly the values they have', async () => {
+    const { writer } = ports();
+    await ds.query(`INSERT INTO projects (id, name, last_seq, created_at) VALUES ('p5', 'Five', 0, 0)`);
+    // Each event has its own set of the seven optional columns below (SQLite prepares an INSERT per
+    // set of columns written, and keeps 64); the first shapes come back after the rest pushed them out.
+    const optional = ['name', 'title', 'description', 'component', 'version', 'externalId', 'sourceIp'] as const;
+    const shape = (mask: number, i: number) =>
+      completeEvent({
+        id: `shape-${String(i).padStart(4, '0')}`,
+        projectId: 'p5',
+        ...Object.fromEntries(optional.flatMap((key, bit) => (mask & (1 << bit) ? [[key, `${key}-${i}`]] : []))),
+      });
+    const events = [...Array.from({ length: 100 }, (_, i) => shape(i + 1, i)), ...Array.from({ length: 10 }, (_, i) => shape(i + 1, 100 + i))];
+    for (const event of events) expect((await writer.commit([[event]]))[0].ok).toBe(true);
+    const rows: Record<string, unknown>[] = await ds.query(
+      `SELECT id, name, title, description, component, version, external_id, source_ip FROM audit_events WHERE project_id = 'p5' ORDER BY seq`,
+    );
+    const column = { externalId: 'external_id', sourceIp: 'source_ip' } as Record<string, string>;
+    expect(rows).toEqual(
+      events.map((e) => ({
+        id: e.id,
+        ...Object.fromEntries(optional.map((key) => [column[key] ?? key, (e as unknown as Record<string, unknown>)[key] ?? null])),
+      })),
+    );
+  });
 });
